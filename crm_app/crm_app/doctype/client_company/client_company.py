@@ -1,0 +1,64 @@
+# Copyright (c) 2026, crm_app contributors
+# For license information, please see license.txt
+
+import frappe
+from frappe import _
+from frappe.model.document import Document
+
+from crm_app.utils.validation import clean_email, clean_phones, clean_requisites
+
+
+class ClientCompany(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		account_manager: DF.Link | None
+		address: DF.SmallText | None
+		company_name: DF.Data
+		country: DF.Link | None
+		email: DF.Data | None
+		entity_type: DF.Literal["Legal Entity", "Sole Proprietor"]
+		industry: DF.Data | None
+		inn: DF.Data | None
+		kpp: DF.Data | None
+		naming_series: DF.Literal["CLC-.#####"]
+		notes: DF.Text | None
+		ogrn: DF.Data | None
+		phone: DF.Data | None
+		website: DF.Data | None
+	# end: auto-generated types
+
+	def validate(self):
+		self.company_name = (self.company_name or "").strip()
+		clean_requisites(self, self.entity_type, {"inn": "inn", "kpp": "kpp", "ogrn": "ogrn"})
+		clean_phones(self, "phone")
+		clean_email(self)
+		self.validate_duplicate_inn()
+
+	def validate_duplicate_inn(self):
+		"""One record per INN, except branches: same INN with different KPPs."""
+		if not self.inn:
+			return
+		for other in frappe.get_all(
+			"Client Company",
+			filters={"inn": self.inn, "name": ("!=", self.name)},
+			fields=["name", "company_name", "kpp"],
+			order_by="creation asc",
+		):
+			if self.kpp and other.kpp and self.kpp != other.kpp:
+				continue
+			frappe.throw(
+				_("Client Company {0} ({1}) already has INN {2}{3}.").format(
+					frappe.bold(other.name),
+					other.company_name,
+					self.inn,
+					_(" and KPP {0}").format(other.kpp) if other.kpp else "",
+				),
+				exc=frappe.DuplicateEntryError,
+				title=_("Duplicate Client Company"),
+			)

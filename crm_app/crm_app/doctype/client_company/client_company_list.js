@@ -1,0 +1,3 @@
+frappe.listview_settings["Client Company"] = {
+	add_fields: ["entity_type", "inn"],
+};

@@ -1,0 +1,102 @@
+# Copyright (c) 2026, crm_app contributors
+# For license information, please see license.txt
+
+import frappe
+from frappe import _
+from frappe.model.document import Document
+
+from crm_app.crm_app.deal_lines import catalog_defaults, check_lines, prepare_lines, set_totals
+from crm_app.utils.settings import default_currency, get_settings
+
+
+class Deal(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		from crm_app.crm_app.doctype.deal_item.deal_item import DealItem
+
+		client_company: DF.Link
+		contact: DF.Link | None
+		currency: DF.Link
+		expected_close_date: DF.Date | None
+		grand_total: DF.Currency
+		items: DF.Table[DealItem]
+		lost_reason: DF.SmallText | None
+		naming_series: DF.Literal["DEAL-.YYYY.-.#####"]
+		net_total: DF.Currency
+		next_contact_date: DF.Date | None
+		notes: DF.Text | None
+		prices_include_vat: DF.Check
+		responsible: DF.Link | None
+		source: DF.Literal["", "Web Form", "Email", "Phone", "Referral", "Other"]
+		title: DF.Data | None
+		vat_total: DF.Currency
+	# end: auto-generated types
+
+	def _set_defaults(self):
+		# Remember which settings-driven fields the caller left out before Frappe
+		# fills them with the DocType's static defaults (0 for a Check).
+		if self.is_new():
+			self.flags.fields_from_settings = [f for f in SETTINGS_DEFAULTS if self.get(f) is None]
+		super()._set_defaults()
+
+	def before_insert(self):
+		defaults = new_deal_defaults()
+		for fieldname in self.flags.fields_from_settings or ():
+			self.set(fieldname, defaults[fieldname])
+
+	def before_validate(self):
+		self.currency = self.currency or default_currency()
+		self.responsible = self.responsible or frappe.session.user
+		if not self.title and self.client_company:
+			self.title = frappe.db.get_value("Client Company", self.client_company, "company_name")
+
+	def validate(self):
+		self.validate_contact()
+		before = self.get_doc_before_save()
+		prepare_lines(self, {row.name: row.catalog_item for row in before.items} if before else {})
+		check_lines(self)
+		set_totals(self)
+
+	def validate_contact(self):
+		if not self.contact:
+			return
+		company = frappe.db.get_value("Client Contact", self.contact, "company")
+		if company != self.client_company:
+			frappe.throw(
+				_("Contact {0} does not belong to Client Company {1}.").format(
+					frappe.bold(self.contact), frappe.bold(self.client_company)
+				),
+				title=_("Wrong Contact"),
+			)
+
+
+@frappe.whitelist()
+def get_line_defaults(catalog_item: str) -> dict:
+	"""Values the form puts on a line when its catalog item is chosen."""
+	frappe.has_permission("Catalog Item", "read", catalog_item, throw=True)
+	defaults = catalog_defaults(catalog_item)
+	defaults.pop("disabled")
+	return defaults
+
+
+SETTINGS_DEFAULTS = ("currency", "prices_include_vat")
+
+
+def new_deal_defaults() -> dict:
+	return {
+		"currency": default_currency(),
+		"prices_include_vat": get_settings().prices_include_vat,
+	}
+
+
+@frappe.whitelist()
+def get_new_deal_defaults() -> dict:
+	"""Defaults from CRM App Settings for a deal opened in the form."""
+	frappe.has_permission("Deal", "create", throw=True)
+	return new_deal_defaults()

@@ -1,0 +1,3 @@
+frappe.listview_settings["Deal"] = {
+	add_fields: ["client_company", "grand_total", "currency", "responsible"],
+};

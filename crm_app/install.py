@@ -1,0 +1,52 @@
+"""Install and uninstall steps of crm_app."""
+
+import frappe
+
+SALES_ROLES = ("Sales User", "Sales Manager")
+CREATED_ROLES_KEY = "crm_app_created_roles"
+
+
+def before_install():
+	ensure_roles()
+
+
+def after_install():
+	frappe.clear_cache()
+
+
+def ensure_roles():
+	"""Sales User and Sales Manager come with ERPNext; on a site without it the
+	app creates them and remembers that it did, so uninstall can remove them."""
+	created = []
+	for role in SALES_ROLES:
+		if not frappe.db.exists("Role", role):
+			frappe.get_doc({"doctype": "Role", "role_name": role, "desk_access": 1}).insert(
+				ignore_permissions=True
+			)
+			created.append(role)
+	if created:
+		frappe.db.set_global(CREATED_ROLES_KEY, frappe.as_json(created))
+
+
+def before_uninstall():
+	remove_created_roles()
+
+
+def remove_created_roles():
+	"""Delete the roles this app created unless another app now relies on them."""
+	created = frappe.parse_json(frappe.db.get_global(CREATED_ROLES_KEY) or "[]")
+	for role in created:
+		if not frappe.db.exists("Role", role) or role_used_elsewhere(role):
+			continue
+		frappe.delete_doc("Role", role, ignore_permissions=True, force=True)
+	frappe.db.set_global(CREATED_ROLES_KEY, None)
+
+
+def role_used_elsewhere(role: str) -> bool:
+	"""Is the role in the permissions of a DocType outside this app?"""
+	own = set(frappe.get_all("DocType", filters={"module": "CRM App"}, pluck="name"))
+	for perm_doctype in ("DocPerm", "Custom DocPerm"):
+		parents = frappe.get_all(perm_doctype, filters={"role": role}, pluck="parent", distinct=True)
+		if set(parents) - own:
+			return True
+	return False

@@ -1,0 +1,38 @@
+"""Who sees which deals.
+
+While CRM App Settings' "Sales Users See Only Their Own Deals" is on, a user
+whose sales role is Sales User (without Sales Manager or System Manager) sees
+and changes only the deals where they are responsible or owner. The same rule
+serves lists, reports, link searches, direct access and the REST API: Frappe
+applies `get_permission_query_conditions` to every list query and
+`has_permission` to every document access.
+"""
+
+import frappe
+
+from crm_app.utils.settings import own_deals_only
+
+UNRESTRICTED_ROLES = {"Sales Manager", "System Manager"}
+
+
+def is_restricted(user: str | None = None) -> bool:
+	user = user or frappe.session.user
+	if user == "Administrator" or not own_deals_only():
+		return False
+	roles = set(frappe.get_roles(user))
+	return "Sales User" in roles and not roles & UNRESTRICTED_ROLES
+
+
+def get_permission_query_conditions(user: str | None = None, doctype: str | None = None) -> str:
+	user = user or frappe.session.user
+	if not is_restricted(user):
+		return ""
+	escaped = frappe.db.escape(user)
+	return f"(`tabDeal`.`responsible` = {escaped} or `tabDeal`.`owner` = {escaped})"
+
+
+def has_permission(doc, ptype: str | None = None, user: str | None = None, debug: bool = False):
+	user = user or frappe.session.user
+	if not is_restricted(user):
+		return None
+	return user in (doc.get("responsible"), doc.get("owner"))

@@ -1,0 +1,122 @@
+"""Sales Users see only their own deals: lists, documents, link search and REST."""
+
+import frappe
+import frappe.client
+from frappe.desk.search import search_link
+from frappe.utils import get_test_client
+
+from crm_app.tests import CRMTestCase
+from crm_app.tests.utils import make_company, make_deal, make_user, set_settings
+
+ALICE = "crm-alice@example.com"
+BOB = "crm-bob@example.com"
+MANAGER = "crm-manager@example.com"
+
+
+class TestDealPermissions(CRMTestCase):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		make_user(ALICE, ["Sales User"])
+		make_user(BOB, ["Sales User"])
+		make_user(MANAGER, ["Sales Manager"])
+		set_settings(own_deals_only=1)
+		company = make_company()
+		frappe.set_user(ALICE)
+		cls.alice_deal = make_deal(company.name, items=[]).name
+		frappe.set_user(BOB)
+		cls.bob_deal = make_deal(company.name, items=[]).name
+		frappe.set_user("Administrator")
+		cls.assigned_deal = make_deal(company.name, items=[], responsible=ALICE).name
+
+	def tearDown(self):
+		frappe.set_user("Administrator")
+		set_settings(own_deals_only=1)
+
+	def visible_deals(self, user):
+		frappe.set_user(user)
+		return set(frappe.get_list("Deal", pluck="name", limit_page_length=0))
+
+	def test_list_shows_only_own_deals(self):
+		alice_sees = self.visible_deals(ALICE)
+		self.assertIn(self.alice_deal, alice_sees)
+		self.assertIn(self.assigned_deal, alice_sees)
+		self.assertNotIn(self.bob_deal, alice_sees)
+		self.assertNotIn(self.alice_deal, self.visible_deals(BOB))
+
+	def test_manager_and_setting_off_see_everything(self):
+		self.assertTrue({self.alice_deal, self.bob_deal} <= self.visible_deals(MANAGER))
+		set_settings(own_deals_only=0)
+		self.assertIn(self.bob_deal, self.visible_deals(ALICE))
+
+	def test_document_access_and_change(self):
+		frappe.set_user(ALICE)
+		with self.assertRaises(frappe.PermissionError):
+			frappe.get_doc("Deal", self.bob_deal).check_permission("read")
+		self.assertFalse(frappe.has_permission("Deal", "write", self.bob_deal))
+		with self.assertRaises(frappe.PermissionError):
+			frappe.client.set_value("Deal", self.bob_deal, "notes", "hijacked")
+		self.assertTrue(frappe.has_permission("Deal", "write", self.alice_deal))
+
+	def test_link_search(self):
+		frappe.set_user(ALICE)
+		found = {r["value"] for r in search_link("Deal", "")}
+		self.assertIn(self.alice_deal, found)
+		self.assertNotIn(self.bob_deal, found)
+
+
+class TestDealRestPermissions(CRMTestCase):
+	"""Through the HTTP API: needs committed data, so it cleans up after itself."""
+
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		make_user(ALICE, ["Sales User"])
+		make_user(BOB, ["Sales User"])
+		set_settings(own_deals_only=1)
+		company = make_company()
+		frappe.set_user(BOB)
+		cls.bob_deal = make_deal(company.name, items=[]).name
+		frappe.set_user(ALICE)
+		cls.alice_deal = make_deal(company.name, items=[]).name
+		frappe.set_user("Administrator")
+		cls.company = company.name
+		cls.tokens = {}
+		for user in (ALICE,):
+			doc = frappe.get_doc("User", user)
+			secret = frappe.generate_hash(length=15)
+			doc.api_key = doc.api_key or frappe.generate_hash(length=15)
+			doc.api_secret = secret
+			doc.save(ignore_permissions=True)
+			cls.tokens[user] = f"token {doc.api_key}:{secret}"
+		frappe.db.commit()
+		cls.client = get_test_client()
+
+	@classmethod
+	def tearDownClass(cls):
+		frappe.set_user("Administrator")
+		for name in (cls.alice_deal, cls.bob_deal):
+			frappe.delete_doc("Deal", name, force=True)
+		frappe.delete_doc("Client Company", cls.company, force=True)
+		frappe.db.commit()
+		super().tearDownClass()
+
+	def request(self, method, path, **kwargs):
+		from frappe.tests.test_api import make_request
+
+		headers = {"Authorization": self.tokens[ALICE], "Host": frappe.local.site}
+		target = getattr(self.client, method)
+		return make_request(
+			target=target, args=(path,), kwargs={"headers": headers, **kwargs}, site=frappe.local.site
+		)
+
+	def test_rest_get_and_update(self):
+		self.assertEqual(self.request("get", f"/api/resource/Deal/{self.alice_deal}").status_code, 200)
+		self.assertEqual(self.request("get", f"/api/resource/Deal/{self.bob_deal}").status_code, 403)
+		response = self.request("put", f"/api/resource/Deal/{self.bob_deal}", json={"notes": "hijacked"})
+		self.assertEqual(response.status_code, 403)
+		self.assertNotEqual(frappe.db.get_value("Deal", self.bob_deal, "notes"), "hijacked")
+		listed = self.request("get", "/api/resource/Deal", query_string={"limit_page_length": 0}).json
+		names = {row["name"] for row in listed["data"]}
+		self.assertIn(self.alice_deal, names)
+		self.assertNotIn(self.bob_deal, names)

@@ -1,0 +1,79 @@
+"""Factories for crm_app's bench tests."""
+
+import random
+
+from stdnum.ru import inn as stdnum_inn
+
+import frappe
+
+
+def random_inn(sole_proprietor: bool = False) -> str:
+	"""A random INN with correct check digits (region 77)."""
+	if sole_proprietor:
+		base = "77" + "".join(random.choices("0123456789", k=8))
+		return base + stdnum_inn.calc_personal_check_digits(base)
+	base = "77" + "".join(random.choices("0123456789", k=7))
+	return base + stdnum_inn.calc_company_check_digit(base)
+
+
+def make_company(**kwargs) -> "frappe.model.document.Document":
+	values = {
+		"doctype": "Client Company",
+		"company_name": kwargs.pop("company_name", None) or f"Test Client {frappe.generate_hash(length=6)}",
+		"entity_type": "Legal Entity",
+	}
+	if "inn" not in kwargs:
+		values["inn"] = random_inn(kwargs.get("entity_type") == "Sole Proprietor")
+	values.update(kwargs)
+	return frappe.get_doc(values).insert()
+
+
+def make_contact(company: str | None = None, **kwargs):
+	values = {"doctype": "Client Contact", "first_name": "Ivan", "last_name": "Petrov", "company": company}
+	values.update(kwargs)
+	return frappe.get_doc(values).insert()
+
+
+def make_item(item_code: str | None = None, **kwargs):
+	values = {
+		"doctype": "Catalog Item",
+		"item_code": item_code or f"TEST-ITEM-{frappe.generate_hash(length=8)}",
+		"item_name": "Test item",
+		"item_type": "Product",
+		"standard_rate": 100,
+	}
+	values.update(kwargs)
+	return frappe.get_doc(values).insert()
+
+
+def make_deal(company: str | None = None, items: list[dict] | None = None, **kwargs):
+	company = company or make_company().name
+	values = {"doctype": "Deal", "client_company": company, "currency": "RUB"}
+	values.update(kwargs)
+	values["items"] = items if items is not None else [{"catalog_item": make_item().name, "qty": 1}]
+	return frappe.get_doc(values).insert()
+
+
+def make_user(email: str, roles: list[str]) -> str:
+	if not frappe.db.exists("User", email):
+		user = frappe.get_doc(
+			{
+				"doctype": "User",
+				"email": email,
+				"first_name": email.split("@")[0],
+				"send_welcome_email": 0,
+				"user_type": "System User",
+			}
+		)
+		user.insert(ignore_permissions=True)
+	user = frappe.get_doc("User", email)
+	user.remove_roles(*[r.role for r in user.roles if r.role not in roles])
+	user.add_roles(*roles)
+	return email
+
+
+def set_settings(**values):
+	settings = frappe.get_single("CRM App Settings")
+	settings.update(values)
+	settings.save(ignore_permissions=True)
+	frappe.clear_document_cache("CRM App Settings", "CRM App Settings")

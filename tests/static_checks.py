@@ -1,0 +1,452 @@
+"""Static checks of the app against Frappe's rules, without Frappe.
+
+Each `check_*` function returns a list of problems (strings); an empty list
+means the check passed. The test modules call them; they can also be run as
+`python -m tests.static_checks` for a quick report.
+"""
+
+import ast
+import csv
+import json
+import os
+import re
+from functools import cache
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = ROOT / "crm_app"
+SHARED = Path(os.environ.get("CRM_APP_SHARED_DIR", ROOT.parent / "shared"))
+REFERENCE = SHARED / "reference"
+
+DATA_FIELDTYPES = {
+	"Currency", "Int", "Long Int", "Float", "Percent", "Check", "Small Text", "Long Text", "Code",
+	"Text Editor", "Markdown Editor", "HTML Editor", "Date", "Datetime", "Time", "Text", "Data", "Link",
+	"Dynamic Link", "Password", "Select", "Rating", "Read Only", "Attach", "Attach Image", "Signature",
+	"Color", "Barcode", "Geolocation", "Duration", "Icon", "Phone", "Autocomplete", "JSON",
+}  # fmt: skip
+NO_VALUE_FIELDTYPES = {
+	"Section Break", "Column Break", "Tab Break", "HTML", "Table", "Table MultiSelect", "Button",
+	"Image", "Fold", "Heading",
+}  # fmt: skip
+DATA_FIELD_OPTIONS = {"", "Email", "Name", "Phone", "URL", "Barcode", "IBAN"}
+STANDARD_COLUMNS = {"name", "owner", "creation", "modified", "modified_by", "docstatus", "idx"}
+RESERVED_FIELDNAMES = STANDARD_COLUMNS | {"doctype", "parent", "parentfield", "parenttype"}
+# Roles that Frappe (or ERPNext) ships and roles this app creates on install.
+KNOWN_ROLES = {
+	"Administrator", "System Manager", "Guest", "All", "Desk User", "Sales User", "Sales Manager",
+	"Accounts User", "Accounts Manager", "Stock User", "Stock Manager",
+}  # fmt: skip
+FIELDNAME_RE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+
+
+def scrub(name: str) -> str:
+	return name.replace(" ", "_").replace("-", "_").lower()
+
+
+# --- loading -------------------------------------------------------------------------------
+
+
+def modules() -> list[str]:
+	return [line.strip() for line in (APP / "modules.txt").read_text().splitlines() if line.strip()]
+
+
+def module_folders() -> dict[str, Path]:
+	return {module: APP / scrub(module) for module in modules()}
+
+
+@cache
+def app_doctypes() -> dict[str, dict]:
+	doctypes = {}
+	for folder in module_folders().values():
+		for path in sorted((folder / "doctype").glob("*/*.json")):
+			data = json.loads(path.read_text())
+			if data.get("doctype") == "DocType":
+				data["__path"] = str(path)
+				doctypes[data["name"]] = data
+	return doctypes
+
+
+def reference_available() -> bool:
+	return (REFERENCE / "upstream-doctypes.tsv").is_file() and (REFERENCE / "upstream-modules.tsv").is_file()
+
+
+@cache
+def upstream_doctypes() -> dict[str, dict]:
+	with open(REFERENCE / "upstream-doctypes.tsv", newline="") as f:
+		return {row["doctype"]: row for row in csv.DictReader(f, delimiter="\t")}
+
+
+@cache
+def upstream_modules() -> set[str]:
+	with open(REFERENCE / "upstream-modules.tsv", newline="") as f:
+		return {row["module"] for row in csv.DictReader(f, delimiter="\t")}
+
+
+def known_doctype(name: str) -> bool:
+	if name in app_doctypes():
+		return True
+	return reference_available() and name in upstream_doctypes()
+
+
+def is_table(name: str) -> bool:
+	if name in app_doctypes():
+		return bool(app_doctypes()[name].get("istable"))
+	return reference_available() and upstream_doctypes().get(name, {}).get("istable") == "1"
+
+
+# --- DocType JSON ----------------------------------------------------------------------------
+
+
+def check_doctype(doc: dict) -> list[str]:
+	name = doc["name"]
+	problems: list[str] = []
+	p = problems.append
+	path = Path(doc["__path"])
+	if path.stem != scrub(name) or path.parent.name != scrub(name):
+		p(f"{name}: file {path} should be {scrub(name)}/{scrub(name)}.json")
+	if doc.get("module") not in modules():
+		p(f"{name}: module {doc.get('module')!r} is not in modules.txt")
+	if not (path.parent / "__init__.py").exists():
+		p(f"{name}: folder has no __init__.py")
+	if not (path.parent / f"{scrub(name)}.py").exists():
+		p(f"{name}: no controller {scrub(name)}.py")
+
+	fields = doc.get("fields", [])
+	by_name: dict[str, dict] = {}
+	for df in fields:
+		fieldname, fieldtype = df.get("fieldname", ""), df.get("fieldtype", "")
+		if not FIELDNAME_RE.match(fieldname):
+			p(f"{name}: bad fieldname {fieldname!r}")
+		if fieldname in RESERVED_FIELDNAMES:
+			p(f"{name}: fieldname {fieldname!r} is reserved")
+		if fieldname in by_name:
+			p(f"{name}: duplicate fieldname {fieldname!r}")
+		by_name[fieldname] = df
+		if fieldtype not in DATA_FIELDTYPES | NO_VALUE_FIELDTYPES:
+			p(f"{name}.{fieldname}: unknown fieldtype {fieldtype!r}")
+		if fieldtype in DATA_FIELDTYPES | {"Table", "Table MultiSelect"} and not df.get("label"):
+			p(f"{name}.{fieldname}: a value field needs a label")
+	if doc.get("field_order") != [df.get("fieldname") for df in fields]:
+		p(f"{name}: field_order does not list the fields in order")
+
+	for df in fields:
+		fieldname, fieldtype, options = df["fieldname"], df["fieldtype"], (df.get("options") or "")
+		where = f"{name}.{fieldname}"
+		if fieldtype in ("Link", "Table", "Table MultiSelect"):
+			if not options:
+				p(f"{where}: {fieldtype} without a target DocType")
+			elif not known_doctype(options):
+				if reference_available() or options not in app_doctypes():
+					p(f"{where}: target DocType {options!r} is neither in the app nor upstream")
+			elif fieldtype != "Link" and not is_table(options):
+				p(f"{where}: {options!r} is not a child table")
+			elif fieldtype == "Link" and is_table(options):
+				p(f"{where}: links to the child table {options!r}")
+		if fieldtype == "Select" and not options.strip():
+			p(f"{where}: Select without options")
+		if fieldtype == "Select" and df.get("default") and df["default"] not in options.split("\n"):
+			p(f"{where}: default {df['default']!r} is not an option")
+		if fieldtype == "Data" and options not in DATA_FIELD_OPTIONS:
+			p(f"{where}: Data option {options!r} is not one Frappe knows")
+		if fieldtype == "Currency" and options and ":" not in options:
+			parent_fields = {f["fieldname"] for d in parents_of(name) for f in d.get("fields", [])}
+			if options not in by_name and options not in parent_fields:
+				p(f"{where}: currency field {options!r} does not exist")
+		if fieldtype == "Check" and df.get("default") not in (None, "0", "1"):
+			p(f"{where}: Check default must be '0' or '1'")
+		if fetch := df.get("fetch_from"):
+			link = fetch.split(".")[0]
+			if by_name.get(link, {}).get("fieldtype") not in ("Link", "Dynamic Link"):
+				p(f"{where}: fetch_from {fetch!r} does not start at a Link field")
+		if df.get("unique") and fieldtype not in DATA_FIELDTYPES:
+			p(f"{where}: unique on a field without a value")
+
+	for key in ("title_field", "image_field", "sender_field", "subject_field"):
+		if doc.get(key) and doc[key] not in by_name:
+			p(f"{name}: {key} {doc[key]!r} is not a field")
+	for fieldname in filter(None, (doc.get("search_fields") or "").split(",")):
+		if fieldname.strip() not in by_name:
+			p(f"{name}: search field {fieldname!r} is not a field")
+	if not doc.get("issingle") and not doc.get("istable"):
+		if not doc.get("sort_field"):
+			p(f"{name}: no explicit sort_field")
+		elif doc["sort_field"] not in by_name and doc["sort_field"] not in STANDARD_COLUMNS:
+			p(f"{name}: sort_field {doc['sort_field']!r} is not a column")
+	autoname = doc.get("autoname") or ""
+	if (
+		autoname.startswith("naming_series:")
+		and by_name.get("naming_series", {}).get("fieldtype") != "Select"
+	):
+		p(f"{name}: autoname by naming series without a naming_series Select")
+	if autoname.startswith("field:"):
+		target = by_name.get(autoname[6:])
+		if not target or not target.get("unique"):
+			p(f"{name}: autoname {autoname!r} needs an existing unique field")
+
+	if doc.get("istable"):
+		if doc.get("permissions"):
+			p(f"{name}: a child table has no permissions of its own")
+	elif not doc.get("permissions"):
+		p(f"{name}: no permissions: nobody but Administrator could use it")
+	for perm in doc.get("permissions", []):
+		if perm.get("role") not in KNOWN_ROLES:
+			p(f"{name}: permission for unknown role {perm.get('role')!r}")
+		if not perm.get("read") and any(perm.get(k) for k in ("write", "create", "delete")):
+			p(f"{name}: role {perm.get('role')} may write without read")
+	return problems
+
+
+def parents_of(child: str) -> list[dict]:
+	return [
+		d
+		for d in app_doctypes().values()
+		if any(f.get("options") == child and f["fieldtype"] == "Table" for f in d.get("fields", []))
+	]
+
+
+def check_upstream_clashes() -> list[str]:
+	problems = []
+	upstream = upstream_doctypes()
+	for name in app_doctypes():
+		if name in upstream:
+			problems.append(f"DocType {name!r} clashes with {upstream[name]['app']}'s")
+	for module in modules():
+		if module in upstream_modules():
+			problems.append(f"module {module!r} clashes with an upstream module")
+	return problems
+
+
+# --- Python sources --------------------------------------------------------------------------
+
+
+def python_files() -> list[Path]:
+	return sorted(p for p in APP.rglob("*.py") if "__pycache__" not in p.parts)
+
+
+def module_path(dotted: str) -> Path | None:
+	parts = dotted.split(".")
+	for candidate in (ROOT.joinpath(*parts).with_suffix(".py"), ROOT.joinpath(*parts, "__init__.py")):
+		if candidate.exists():
+			return candidate
+	return None
+
+
+def defined_names(path: Path) -> set[str]:
+	tree = ast.parse(path.read_text())
+	names = set()
+	for node in tree.body:
+		if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+			names.add(node.name)
+		elif isinstance(node, ast.Assign):
+			names.update(t.id for t in node.targets if isinstance(t, ast.Name))
+		elif isinstance(node, ast.ImportFrom):
+			names.update(a.asname or a.name for a in node.names)
+	return names
+
+
+def resolve(dotted: str) -> str | None:
+	"""None when `dotted` names an attribute defined in the app, else the problem."""
+	module, _, attr = dotted.rpartition(".")
+	path = module_path(module)
+	if path is None:
+		return f"{dotted}: module {module} not found"
+	if attr not in defined_names(path):
+		return f"{dotted}: {attr} is not defined in {path.relative_to(ROOT)}"
+	return None
+
+
+def hook_values() -> dict:
+	tree = ast.parse((APP / "hooks.py").read_text())
+	values = {}
+	for node in tree.body:
+		if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name):
+			values[node.targets[0].id] = ast.literal_eval(node.value)
+	return values
+
+
+def dotted_strings(value) -> list[str]:
+	if isinstance(value, str):
+		return [value] if value.startswith("crm_app.") else []
+	if isinstance(value, dict):
+		return [s for v in value.values() for s in dotted_strings(v)]
+	if isinstance(value, list | tuple):
+		return [s for v in value for s in dotted_strings(v)]
+	return []
+
+
+def check_hooks() -> list[str]:
+	problems = []
+	hooks = hook_values()
+	if hooks.get("app_name") != "crm_app":
+		problems.append("hooks.app_name must be crm_app")
+	if hooks.get("required_apps") != ["frappe"]:
+		problems.append("required_apps must be ['frappe']: the app installs without ERPNext")
+	for key, value in hooks.items():
+		for dotted in dotted_strings(value):
+			if problem := resolve(dotted):
+				problems.append(f"hooks.{key}: {problem}")
+	for key in ("permission_query_conditions", "has_permission", "doc_events", "doctype_js"):
+		for doctype in hooks.get(key, {}):
+			if doctype != "*" and not known_doctype(doctype):
+				problems.append(f"hooks.{key}: unknown DocType {doctype!r}")
+	return problems
+
+
+def check_erpnext_imports() -> list[str]:
+	"""Only crm_app/erpnext_integration may import erpnext."""
+	problems = []
+	allowed = APP / "erpnext_integration"
+	for path in python_files():
+		if allowed in path.parents:
+			continue
+		for node in ast.walk(ast.parse(path.read_text())):
+			names = []
+			if isinstance(node, ast.Import):
+				names = [a.name for a in node.names]
+			elif isinstance(node, ast.ImportFrom):
+				names = [node.module or ""]
+			if any(n == "erpnext" or n.startswith("erpnext.") for n in names):
+				problems.append(f"{path.relative_to(ROOT)}:{node.lineno} imports erpnext")
+	return problems
+
+
+MESSAGE_FUNCS = {"throw", "msgprint"}
+
+
+def _is_translated(node: ast.AST) -> bool:
+	"""A `_()` call, `_(...).format(...)`, a name/attribute (already built), or str(e)."""
+	if isinstance(node, ast.Call):
+		func = node.func
+		if isinstance(func, ast.Name) and func.id in ("_", "str"):
+			return True
+		if isinstance(func, ast.Attribute) and func.attr == "format":
+			return _is_translated(func.value)
+		if isinstance(func, ast.Attribute) and func.attr == "_":
+			return True
+		return False
+	if isinstance(node, ast.BoolOp | ast.IfExp):
+		parts = node.values if isinstance(node, ast.BoolOp) else [node.body, node.orelse]
+		return all(_is_translated(part) for part in parts)
+	return isinstance(node, ast.Name | ast.Attribute | ast.Subscript)
+
+
+def check_translated_messages() -> list[str]:
+	"""Every frappe.throw / frappe.msgprint message (and title) goes through _()."""
+	problems = []
+	for path in python_files():
+		if "tests" in path.parts:
+			continue
+		for node in ast.walk(ast.parse(path.read_text())):
+			if not (
+				isinstance(node, ast.Call)
+				and isinstance(node.func, ast.Attribute)
+				and node.func.attr in MESSAGE_FUNCS
+				and isinstance(node.func.value, ast.Name)
+				and node.func.value.id == "frappe"
+			):
+				continue
+			args = list(node.args[:1]) + [k.value for k in node.keywords if k.arg in ("msg", "title")]
+			for arg in args:
+				if not _is_translated(arg):
+					problems.append(f"{path.relative_to(ROOT)}:{node.lineno} untranslated message")
+	return problems
+
+
+def check_dashboards() -> list[str]:
+	"""`<doctype>_dashboard.py`: the link fieldname exists on every listed DocType."""
+	problems = []
+	for name, doc in app_doctypes().items():
+		path = Path(doc["__path"]).with_name(f"{scrub(name)}_dashboard.py")
+		if not path.exists():
+			continue
+		tree = ast.parse(path.read_text())
+		ret = next(n for n in ast.walk(tree) if isinstance(n, ast.Return))
+		data = _literal_with_calls(ret.value)
+		for group in data.get("transactions", []):
+			for target in group["items"]:
+				fieldname = data.get("non_standard_fieldnames", {}).get(target, data["fieldname"])
+				target_doc = app_doctypes().get(target)
+				if target_doc is None:
+					continue  # upstream DocType: its fields are not known here
+				fieldnames = {f["fieldname"] for f in target_doc["fields"]}
+				if fieldname not in fieldnames:
+					problems.append(f"{path.name}: {target} has no field {fieldname!r}")
+				elif (
+					next(f for f in target_doc["fields"] if f["fieldname"] == fieldname).get("options")
+					!= name
+				):
+					problems.append(f"{path.name}: {target}.{fieldname} does not link to {name}")
+	return problems
+
+
+def _literal_with_calls(node):
+	"""literal_eval that reads `_("x")` as "x"."""
+	if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "_":
+		return ast.literal_eval(node.args[0])
+	if isinstance(node, ast.Dict):
+		return {
+			_literal_with_calls(k): _literal_with_calls(v)
+			for k, v in zip(node.keys, node.values, strict=True)
+		}
+	if isinstance(node, ast.List):
+		return [_literal_with_calls(e) for e in node.elts]
+	return ast.literal_eval(node)
+
+
+def check_form_scripts() -> list[str]:
+	"""A DocType's .js registers events for that DocType (or its child tables) only."""
+	problems = []
+	for name, doc in app_doctypes().items():
+		path = Path(doc["__path"]).with_suffix(".js")
+		if not path.exists():
+			continue
+		children = {f["options"] for f in doc["fields"] if f["fieldtype"] == "Table"}
+		for target in re.findall(r"frappe\.ui\.form\.on\(\s*[\"']([^\"']+)[\"']", path.read_text()):
+			if target != name and target not in children:
+				problems.append(f"{path.name}: registers events for {target!r}")
+		for method in re.findall(r"[\"'](crm_app\.[\w.]+)[\"']", path.read_text()):
+			if problem := resolve(method):
+				problems.append(f"{path.name}: {problem}")
+	return problems
+
+
+def check_fixtures() -> list[str]:
+	problems = []
+	hooks = hook_values()
+	exported = set()
+	for entry in hooks.get("fixtures", []):
+		exported.add(entry if isinstance(entry, str) else entry["dt"])
+	for path in sorted((APP / "fixtures").glob("*.json")):
+		try:
+			records = json.loads(path.read_text())
+		except json.JSONDecodeError as e:
+			problems.append(f"{path.name}: not JSON ({e})")
+			continue
+		if not isinstance(records, list) or not all(
+			isinstance(r, dict) and r.get("doctype") for r in records
+		):
+			problems.append(f"{path.name}: must be a list of records with a doctype")
+			continue
+		for record in records:
+			if record["doctype"] not in exported:
+				problems.append(f"{path.name}: {record['doctype']} is not listed in hooks.fixtures")
+	return problems
+
+
+ALL_CHECKS = (
+	check_hooks,
+	check_erpnext_imports,
+	check_translated_messages,
+	check_dashboards,
+	check_form_scripts,
+	check_fixtures,
+)
+
+
+if __name__ == "__main__":
+	found = [problem for check in ALL_CHECKS for problem in check()]
+	for doc in app_doctypes().values():
+		found.extend(check_doctype(doc))
+	if reference_available():
+		found.extend(check_upstream_clashes())
+	print("\n".join(found) or "no problems")
