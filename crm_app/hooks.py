@@ -33,6 +33,16 @@ has_permission = {
 	"Deal": "crm_app.permissions.deal.has_permission",
 }
 
+# Document Events
+# ---------------
+# Hook on document methods and events
+
+doc_events = {
+	"Workflow": {
+		"on_update": "crm_app.pipeline.board.on_workflow_update",
+	},
+}
+
 # Testing
 # -------
 

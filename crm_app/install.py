@@ -11,6 +11,12 @@ def before_install():
 
 
 def after_install():
+	from crm_app.pipeline.board import ensure_board, sync_stage_options
+	from crm_app.pipeline.setup import ensure_pipeline
+
+	ensure_pipeline()
+	sync_stage_options()
+	ensure_board()
 	frappe.clear_cache()
 
 
@@ -29,6 +35,11 @@ def ensure_roles():
 
 
 def before_uninstall():
+	from crm_app.pipeline.board import remove_board
+	from crm_app.pipeline.setup import remove_pipeline
+
+	remove_board()
+	remove_pipeline()
 	remove_created_roles()
 
 

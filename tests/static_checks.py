@@ -433,7 +433,69 @@ def check_fixtures() -> list[str]:
 	return problems
 
 
+def check_workflow_seeds() -> list[str]:
+	"""Workflow seeds: the subject DocType declares its state field as a Select
+	whose options are the states, and every transition joins known states."""
+	problems = []
+	for path in sorted(APP.rglob("*.json")):
+		if "doctype" in path.parts:
+			continue
+		data = json.loads(path.read_text())
+		if not isinstance(data, dict) or data.get("doctype") != "Workflow":
+			continue
+		name = path.name
+		subject = app_doctypes().get(data["document_type"])
+		if subject is None:
+			problems.append(f"{name}: document_type {data['document_type']!r} is not an app DocType")
+			continue
+		states = [s["state"] for s in data["states"]]
+		field = next((f for f in subject["fields"] if f["fieldname"] == data["workflow_state_field"]), None)
+		if field is None or field["fieldtype"] != "Select":
+			problems.append(
+				f"{name}: {subject['name']} must declare {data['workflow_state_field']} as a Select"
+			)
+		elif field["options"].split("\n") != states:
+			problems.append(f"{name}: the options of {field['fieldname']} differ from the states")
+		elif field.get("default") != states[0]:
+			problems.append(f"{name}: {field['fieldname']} must default to the first state")
+		for t in data["transitions"]:
+			if t["state"] not in states or t["next_state"] not in states:
+				problems.append(f"{name}: transition {t['action']} joins unknown states")
+			for role in t["allowed"] + t.get("erpnext_allowed", []):
+				if role not in KNOWN_ROLES:
+					problems.append(f"{name}: transition {t['action']} for unknown role {role!r}")
+		for s in data["states"]:
+			if s.get("doc_status") not in ("0", "1", "2"):
+				problems.append(f"{name}: state {s['state']} has doc_status {s.get('doc_status')!r}")
+	return problems
+
+
+def check_reports() -> list[str]:
+	"""Standard reports: JSON, a controller with execute() for script reports, known roles."""
+	problems = []
+	for folder in module_folders().values():
+		for path in sorted((folder / "report").glob("*/*.json")):
+			data = json.loads(path.read_text())
+			name = data.get("name", path.stem)
+			if path.stem != scrub(name):
+				problems.append(f"report {name}: file name should be {scrub(name)}.json")
+			if data.get("is_standard") != "Yes" or data.get("module") not in modules():
+				problems.append(f"report {name}: must be standard and in the app's module")
+			if not known_doctype(data.get("ref_doctype", "")):
+				problems.append(f"report {name}: unknown ref_doctype")
+			for role in data.get("roles", []):
+				if role["role"] not in KNOWN_ROLES:
+					problems.append(f"report {name}: unknown role {role['role']!r}")
+			if data.get("report_type") == "Script Report":
+				controller = path.with_suffix(".py")
+				if not controller.exists() or "execute" not in defined_names(controller):
+					problems.append(f"report {name}: no execute() in {controller.name}")
+	return problems
+
+
 ALL_CHECKS = (
+	check_workflow_seeds,
+	check_reports,
 	check_hooks,
 	check_erpnext_imports,
 	check_translated_messages,

@@ -31,6 +31,14 @@ def get_permission_query_conditions(user: str | None = None, doctype: str | None
 	return f"(`tabDeal`.`responsible` = {escaped} or `tabDeal`.`owner` = {escaped})"
 
 
+def restricted_user_criterion(deal_table, user: str | None = None):
+	"""The same rule as a query-builder criterion on `deal_table`, or None."""
+	user = user or frappe.session.user
+	if not is_restricted(user):
+		return None
+	return (deal_table.responsible == user) | (deal_table.owner == user)
+
+
 def has_permission(doc, ptype: str | None = None, user: str | None = None, debug: bool = False):
 	user = user or frappe.session.user
 	if not is_restricted(user):

@@ -25,6 +25,42 @@ frappe.ui.form.on("Deal", {
 	client_company(frm) {
 		if (frm.doc.contact) frm.set_value("contact", null);
 	},
+
+	before_workflow_action(frm) {
+		// Mark Lost asks for the reason in a dialog and saves it before the action runs.
+		if (frm.selected_workflow_action !== "Mark Lost") return;
+		frappe.dom.unfreeze();
+		return new Promise((resolve, reject) => {
+			const dialog = new frappe.ui.Dialog({
+				title: __("Mark Lost"),
+				fields: [
+					{
+						fieldname: "lost_reason",
+						fieldtype: "Small Text",
+						label: __("Lost Reason"),
+						reqd: 1,
+						default: frm.doc.lost_reason,
+					},
+				],
+				primary_action_label: __("Mark Lost"),
+				primary_action(values) {
+					dialog.hide();
+					frappe.dom.freeze();
+					frappe.db
+						.set_value("Deal", frm.doc.name, "lost_reason", values.lost_reason)
+						.then(() => resolve())
+						.catch(() => {
+							frappe.dom.unfreeze();
+							reject();
+						});
+				},
+			});
+			dialog.onhide = () => {
+				if (!frappe.dom.freeze_count) reject();
+			};
+			dialog.show();
+		});
+	},
 });
 
 frappe.ui.form.on("Deal Item", {

@@ -6,6 +6,7 @@ from frappe import _
 from frappe.model.document import Document
 
 from crm_app.crm_app.deal_lines import catalog_defaults, check_lines, prepare_lines, set_totals
+from crm_app.pipeline import rules as stage_rules
 from crm_app.utils.settings import default_currency, get_settings
 
 
@@ -19,6 +20,7 @@ class Deal(Document):
 		from frappe.types import DF
 
 		from crm_app.crm_app.doctype.deal_item.deal_item import DealItem
+		from crm_app.crm_app.doctype.deal_stage_log.deal_stage_log import DealStageLog
 
 		client_company: DF.Link
 		contact: DF.Link | None
@@ -34,6 +36,10 @@ class Deal(Document):
 		prices_include_vat: DF.Check
 		responsible: DF.Link | None
 		source: DF.Literal["", "Web Form", "Email", "Phone", "Referral", "Other"]
+		stage: DF.Literal[
+			"Request Received", "Negotiation", "Invoice Issued", "Invoice Paid", "Goods Shipped", "Lost"
+		]
+		stage_history: DF.Table[DealStageLog]
 		title: DF.Data | None
 		vat_total: DF.Currency
 	# end: auto-generated types
@@ -62,6 +68,10 @@ class Deal(Document):
 		prepare_lines(self, {row.name: row.catalog_item for row in before.items} if before else {})
 		check_lines(self)
 		set_totals(self)
+		stage_rules.before_save(self)
+
+	def after_insert(self):
+		stage_rules.after_insert(self)
 
 	def validate_contact(self):
 		if not self.contact:

@@ -1,0 +1,26 @@
+# Copyright (c) 2026, crm_app contributors
+# For license information, please see license.txt
+
+from frappe.model.document import Document
+
+
+class DealStageLog(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		changed_at: DF.Datetime | None
+		changed_by: DF.Link | None
+		from_stage: DF.Data | None
+		parent: DF.Data
+		parentfield: DF.Data
+		parenttype: DF.Data
+		seconds_in_previous_stage: DF.Int
+		stage: DF.Data | None
+	# end: auto-generated types
+
+	pass

@@ -1,0 +1,103 @@
+"""The Kanban board "Deals by Stage" and the `stage` options follow the workflow.
+
+When the Deal Pipeline workflow is saved (an administrator adds "Contract
+Signed", say), the Select options of Deal.stage (a Property Setter, so it
+survives migrate) and the board's columns are brought in line with its states.
+"""
+
+import json
+
+import frappe
+from frappe.custom.doctype.property_setter.property_setter import make_property_setter
+
+from crm_app.pipeline.workflow import get_pipeline
+
+BOARD_NAME = "Deals by Stage"
+CARD_FIELDS = ["client_company", "grand_total", "responsible"]
+INDICATORS = {
+	"Primary": "Blue",
+	"Info": "Light Blue",
+	"Success": "Green",
+	"Warning": "Orange",
+	"Danger": "Red",
+	"Inverse": "Gray",
+}
+
+
+def on_workflow_update(doc, method=None):
+	if doc.document_type != "Deal" or not doc.is_active:
+		return
+	frappe.clear_cache(doctype="Deal")
+	sync_stage_options()
+	sync_board()
+
+
+def sync_stage_options():
+	pipeline = get_pipeline()
+	if not pipeline:
+		return
+	field = frappe.get_meta("Deal").get_field("stage")
+	wanted = "\n".join(pipeline.states)
+	if (field.options or "") != wanted:
+		make_property_setter("Deal", "stage", "options", wanted, "Text", validate_fields_for_doctype=False)
+		frappe.clear_cache(doctype="Deal")
+
+
+def ensure_board():
+	if not frappe.db.exists("Kanban Board", BOARD_NAME):
+		board = frappe.get_doc(
+			{
+				"doctype": "Kanban Board",
+				"kanban_board_name": BOARD_NAME,
+				"reference_doctype": "Deal",
+				"field_name": "stage",
+				"private": 0,
+				"show_labels": 1,
+				"fields": json.dumps(CARD_FIELDS),
+				"filters": "[]",
+			}
+		)
+		board.flags.ignore_permissions = True
+		board.insert()
+	sync_board()
+
+
+def sync_board():
+	"""Columns in workflow order; columns of removed stages are archived, not lost."""
+	if not frappe.db.exists("Kanban Board", BOARD_NAME):
+		return
+	pipeline = get_pipeline()
+	if not pipeline:
+		return
+	styles = dict(frappe.get_all("Workflow State", fields=["name", "style"], as_list=True))
+	board = frappe.get_doc("Kanban Board", BOARD_NAME)
+	existing = {c.column_name: c for c in board.columns}
+	columns = []
+	for state in pipeline.states:
+		column = existing.pop(state, None) or frappe._dict(column_name=state, order="[]")
+		columns.append(
+			{
+				"column_name": state,
+				"status": "Active",
+				"indicator": INDICATORS.get(styles.get(state) or "", "Gray"),
+				"order": column.order or "[]",
+			}
+		)
+	for column in existing.values():
+		columns.append(
+			{
+				"column_name": column.column_name,
+				"status": "Archived",
+				"indicator": column.indicator,
+				"order": column.order,
+			}
+		)
+	current = [(c.column_name, c.status, c.indicator) for c in board.columns]
+	if current != [(c["column_name"], c["status"], c["indicator"]) for c in columns]:
+		board.set("columns", columns)
+		board.flags.ignore_permissions = True
+		board.save()
+
+
+def remove_board():
+	frappe.delete_doc_if_exists("Kanban Board", BOARD_NAME)

@@ -1,0 +1,114 @@
+"""Creates the Deal Pipeline workflow, its states and actions, and the Kanban board.
+
+They are created once (on install, or by a patch on sites that predate them)
+and never overwritten afterwards, so an administrator's own edits to the
+pipeline survive `bench migrate`. The seed lives in `deal_pipeline.json`.
+"""
+
+import json
+from pathlib import Path
+
+import frappe
+
+from crm_app.pipeline import WORKFLOW_NAME
+
+SEED = Path(__file__).with_name("deal_pipeline.json")
+
+
+def load_seed() -> dict:
+	return json.loads(SEED.read_text())
+
+
+def ensure_pipeline(extra_roles: bool | None = None):
+	"""Create what is missing of the pipeline. `extra_roles` adds the
+	transitions for ERPNext's Accounts User and Stock User (default: when
+	those roles exist)."""
+	seed = load_seed()
+	for state in seed["states"]:
+		ensure_workflow_state(state["state"], state.get("style"))
+	for transition in seed["transitions"]:
+		ensure_action(transition["action"])
+	if not frappe.db.exists("Workflow", WORKFLOW_NAME):
+		create_workflow(seed)
+	add_role_transitions(seed, extra_roles)
+
+
+def ensure_workflow_state(name: str, style: str | None = None):
+	if not frappe.db.exists("Workflow State", name):
+		frappe.get_doc(
+			{"doctype": "Workflow State", "workflow_state_name": name, "style": style or ""}
+		).insert(ignore_permissions=True)
+
+
+def ensure_action(name: str):
+	if not frappe.db.exists("Workflow Action Master", name):
+		frappe.get_doc({"doctype": "Workflow Action Master", "workflow_action_name": name}).insert(
+			ignore_permissions=True
+		)
+
+
+def create_workflow(seed: dict):
+	workflow = frappe.get_doc(
+		{
+			"doctype": "Workflow",
+			**{k: seed[k] for k in ("workflow_name", "document_type", "is_active", "override_status")},
+			"send_email_alert": seed["send_email_alert"],
+			"workflow_state_field": seed["workflow_state_field"],
+			"states": [{k: s[k] for k in ("state", "doc_status", "allow_edit")} for s in seed["states"]],
+			"transitions": [
+				{
+					"state": t["state"],
+					"action": t["action"],
+					"next_state": t["next_state"],
+					"allowed": role,
+					"allow_self_approval": 1,
+				}
+				for t in seed["transitions"]
+				for role in t["allowed"]
+			],
+		}
+	)
+	workflow.insert(ignore_permissions=True)
+
+
+def add_role_transitions(seed: dict, extra_roles: bool | None = None):
+	"""Add the ERPNext roles' transitions (Accounts User: Confirm Payment, Stock
+	User: Ship Goods) where the roles exist and the workflow lacks them."""
+	workflow = frappe.get_doc("Workflow", WORKFLOW_NAME)
+	existing = {(t.state, t.action, t.allowed) for t in workflow.transitions}
+	added = False
+	for t in seed["transitions"]:
+		for role in t.get("erpnext_allowed", []):
+			wanted = extra_roles if extra_roles is not None else frappe.db.exists("Role", role)
+			if not wanted or (t["state"], t["action"], role) in existing:
+				continue
+			if not any(s.state == t["state"] for s in workflow.states):
+				continue  # the site removed that stage
+			workflow.append(
+				"transitions",
+				{
+					"state": t["state"],
+					"action": t["action"],
+					"next_state": t["next_state"],
+					"allowed": role,
+					"allow_self_approval": 1,
+				},
+			)
+			added = True
+	if added:
+		workflow.save(ignore_permissions=True)
+
+
+def remove_pipeline():
+	"""On uninstall: the workflow, and the states and actions no other workflow uses."""
+	seed = load_seed()
+	if frappe.db.exists("Workflow", WORKFLOW_NAME):
+		frappe.delete_doc("Workflow", WORKFLOW_NAME, ignore_permissions=True, force=True)
+	for state in {s["state"] for s in seed["states"]}:
+		if not frappe.db.exists("Workflow Document State", {"state": state}) and not frappe.db.exists(
+			"Workflow Transition", {"next_state": state}
+		):
+			frappe.delete_doc_if_exists("Workflow State", state)
+	for action in {t["action"] for t in seed["transitions"]}:
+		if not frappe.db.exists("Workflow Transition", {"action": action}):
+			frappe.delete_doc_if_exists("Workflow Action Master", action)

@@ -1,0 +1,53 @@
+"""The pipeline as the site's Workflow defines it (states in order, transitions)."""
+
+from dataclasses import dataclass
+
+import frappe
+from frappe.model.workflow import get_workflow_name
+
+from crm_app.utils.pipeline import Transition, allowed_transitions, frozen_states
+
+
+@dataclass
+class Pipeline:
+	name: str
+	state_field: str
+	states: list[str]
+	transitions: list[Transition]
+
+	@property
+	def first_state(self) -> str:
+		return self.states[0]
+
+	def frozen_states(self) -> set[str]:
+		return frozen_states(self.transitions)
+
+	def allowed(self, current: str, roles) -> list[Transition]:
+		return allowed_transitions(self.transitions, current, roles)
+
+
+def get_pipeline(doctype: str = "Deal") -> Pipeline | None:
+	"""The active workflow on Deal, or None when the site has none active."""
+	name = get_workflow_name(doctype)
+	if not name:
+		return None
+	workflow = frappe.get_cached_doc("Workflow", name)
+	states: list[str] = []
+	for row in workflow.states:
+		if row.state not in states:
+			states.append(row.state)
+	return Pipeline(
+		name=name,
+		state_field=workflow.workflow_state_field,
+		states=states,
+		transitions=[Transition(t.state, t.action, t.next_state, t.allowed) for t in workflow.transitions],
+	)
+
+
+def stage_options() -> list[str]:
+	"""The stages in order: the workflow's when one is active, else the field's options."""
+	pipeline = get_pipeline()
+	if pipeline:
+		return pipeline.states
+	field = frappe.get_meta("Deal").get_field("stage")
+	return [o for o in (field.options or "").split("\n") if o]

@@ -1,0 +1,189 @@
+"""Stage rules and funnel maths on hand-made pipelines and stage logs."""
+
+import json
+from pathlib import Path
+
+from crm_app.utils.pipeline import (
+	StageLog,
+	Transition,
+	aggregate_logs,
+	allowed_transitions,
+	assemble_funnel,
+	can_move,
+	conversion,
+	frozen_states,
+	funnel_pairs,
+)
+
+SEED = json.loads((Path(__file__).parent.parent / "crm_app" / "pipeline" / "deal_pipeline.json").read_text())
+STATES = [s["state"] for s in SEED["states"]]
+TRANSITIONS = [
+	Transition(t["state"], t["action"], t["next_state"], role)
+	for t in SEED["transitions"]
+	for role in t["allowed"]
+]
+
+
+def with_contract_signed():
+	"""An administrator's pipeline: Contract Signed between Negotiation and Invoice Issued."""
+	states = [*STATES[:2], "Contract Signed", *STATES[2:]]
+	transitions = [t for t in TRANSITIONS if t.action != "Issue Invoice"] + [
+		Transition("Negotiation", "Sign Contract", "Contract Signed", "Sales User"),
+		Transition("Contract Signed", "Issue Invoice", "Invoice Issued", "Sales User"),
+	]
+	return states, transitions
+
+
+def test_seed_names_are_the_issue_names():
+	assert STATES == [
+		"Request Received",
+		"Negotiation",
+		"Invoice Issued",
+		"Invoice Paid",
+		"Goods Shipped",
+		"Lost",
+	]
+	actions = {(t.action, t.state, t.next_state) for t in TRANSITIONS}
+	assert actions == {
+		("Start Negotiation", "Request Received", "Negotiation"),
+		("Issue Invoice", "Negotiation", "Invoice Issued"),
+		("Confirm Payment", "Invoice Issued", "Invoice Paid"),
+		("Ship Goods", "Invoice Paid", "Goods Shipped"),
+		("Mark Lost", "Request Received", "Lost"),
+		("Mark Lost", "Negotiation", "Lost"),
+		("Reopen", "Lost", "Negotiation"),
+		("Back to Negotiation", "Invoice Issued", "Negotiation"),
+	}
+
+
+def test_roles_per_action():
+	sales_user = {t.action for t in TRANSITIONS if t.allowed == "Sales User"}
+	assert sales_user == {"Start Negotiation", "Issue Invoice", "Mark Lost", "Reopen", "Back to Negotiation"}
+	assert {t.action for t in TRANSITIONS if t.allowed == "Sales Manager"} == {t.action for t in TRANSITIONS}
+	erpnext = {(t["action"], r) for t in SEED["transitions"] for r in t.get("erpnext_allowed", [])}
+	assert erpnext == {("Confirm Payment", "Accounts User"), ("Ship Goods", "Stock User")}
+
+
+def test_no_skipping():
+	user = ["Sales User"]
+	assert can_move(TRANSITIONS, "Request Received", "Negotiation", user)
+	assert not can_move(TRANSITIONS, "Request Received", "Invoice Issued", user)
+	assert not can_move(TRANSITIONS, "Negotiation", "Goods Shipped", ["Sales Manager"])
+	assert not can_move(TRANSITIONS, "Invoice Issued", "Invoice Paid", user)
+	assert can_move(TRANSITIONS, "Invoice Issued", "Invoice Paid", ["Sales Manager"])
+	assert not can_move(TRANSITIONS, "Invoice Paid", "Lost", ["Sales Manager"])
+	assert [t.action for t in allowed_transitions(TRANSITIONS, "Lost", user)] == ["Reopen"]
+
+
+def test_frozen_states():
+	assert frozen_states(TRANSITIONS) == {"Invoice Issued", "Invoice Paid", "Goods Shipped"}
+	_, custom = with_contract_signed()
+	assert "Contract Signed" not in frozen_states(custom)
+	delivered = [*TRANSITIONS, Transition("Goods Shipped", "Confirm Delivery", "Delivered", "Sales User")]
+	assert "Delivered" in frozen_states(delivered)
+
+
+def logs_fixture():
+	"""Five deals, times in seconds:
+	A: RR -(100)-> N -(200)-> II -(300)-> IP -(400)-> GS
+	B: RR -(50)-> N -(150)-> II
+	C: RR -(10)-> N -(20)-> Lost
+	D: RR -(30)-> Lost
+	E: RR
+	"""
+	rows = [
+		("A", None, "Request Received", None),
+		("A", "Request Received", "Negotiation", 100),
+		("A", "Negotiation", "Invoice Issued", 200),
+		("A", "Invoice Issued", "Invoice Paid", 300),
+		("A", "Invoice Paid", "Goods Shipped", 400),
+		("B", None, "Request Received", None),
+		("B", "Request Received", "Negotiation", 50),
+		("B", "Negotiation", "Invoice Issued", 150),
+		("C", None, "Request Received", None),
+		("C", "Request Received", "Negotiation", 10),
+		("C", "Negotiation", "Lost", 20),
+		("D", None, "Request Received", None),
+		("D", "Request Received", "Lost", 30),
+		("E", None, "Request Received", None),
+	]
+	logs = [StageLog(*row) for row in rows]
+	current = {
+		"A": ("Goods Shipped", 1000.0),
+		"B": ("Invoice Issued", 500.0),
+		"C": ("Lost", 70.0),
+		"D": ("Lost", 0.0),
+		"E": ("Request Received", 10.5),
+	}
+	return logs, current
+
+
+def test_funnel_from_hand_made_logs():
+	logs, current = logs_fixture()
+	rows = {r.stage: r for r in assemble_funnel(STATES, aggregate_logs(STATES, logs, current))}
+	assert [(r.current_count, r.current_amount, r.reached) for r in rows.values()] == [
+		(1, 10.5, 5),  # Request Received
+		(0, 0, 3),  # Negotiation
+		(1, 500, 2),  # Invoice Issued
+		(0, 0, 1),  # Invoice Paid
+		(1, 1000, 1),  # Goods Shipped
+		(2, 70, 2),  # Lost
+	]
+	assert rows["Request Received"].conversion is None
+	assert rows["Negotiation"].conversion == 60.0  # 3 of 5
+	assert rows["Invoice Issued"].conversion == round(100 * 2 / 3, 2)
+	assert rows["Invoice Paid"].conversion == 50.0
+	assert rows["Goods Shipped"].conversion == 100.0
+	assert rows["Lost"].conversion is None and rows["Lost"].previous_stage is None
+	# times: RR left by A, B, C, D after 100, 50, 10, 30 s; N left by A, B, C after 200, 150, 20 s
+	assert rows["Request Received"].avg_days_in_stage == round(190 / 4 / 86400, 2)
+	assert rows["Negotiation"].avg_days_in_stage == round(370 / 3 / 86400, 2)
+	assert rows["Goods Shipped"].avg_days_in_stage is None
+	assert {s: r.lost_from for s, r in rows.items() if r.lost_from} == {
+		"Request Received": 1,
+		"Negotiation": 1,
+	}
+
+
+def test_days_are_days():
+	logs = [
+		StageLog("X", None, "Request Received"),
+		StageLog("X", "Request Received", "Negotiation", 3 * 86400),
+	]
+	rows = assemble_funnel(STATES, aggregate_logs(STATES, logs, {"X": ("Negotiation", 0)}))
+	assert rows[0].avg_days_in_stage == 3.0
+
+
+def test_custom_stage_in_the_funnel():
+	states, _ = with_contract_signed()
+	assert funnel_pairs(states)[1:3] == [
+		("Negotiation", "Contract Signed"),
+		("Contract Signed", "Invoice Issued"),
+	]
+	logs = [
+		StageLog("A", None, "Request Received"),
+		StageLog("A", "Request Received", "Negotiation", 10),
+		StageLog("A", "Negotiation", "Contract Signed", 10),
+		StageLog("B", None, "Request Received"),
+		StageLog("B", "Request Received", "Negotiation", 10),
+	]
+	current = {"A": ("Contract Signed", 100.0), "B": ("Negotiation", 50.0)}
+	rows = {r.stage: r for r in assemble_funnel(states, aggregate_logs(states, logs, current))}
+	assert rows["Contract Signed"].reached == 1
+	assert rows["Contract Signed"].conversion == 50.0
+	assert rows["Invoice Issued"].previous_stage == "Contract Signed"
+	assert rows["Invoice Issued"].conversion == 0.0
+
+
+def test_deals_out_of_scope_are_ignored():
+	logs, current = logs_fixture()
+	del current["A"]
+	rows = {r.stage: r for r in assemble_funnel(STATES, aggregate_logs(STATES, logs, current))}
+	assert rows["Goods Shipped"].reached == 0
+	assert rows["Request Received"].reached == 4
+
+
+def test_conversion_edge_cases():
+	assert conversion(0, 0) is None
+	assert conversion(3, 0) == 0.0
+	assert conversion(3, 3) == 100.0
