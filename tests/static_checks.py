@@ -493,7 +493,88 @@ def check_reports() -> list[str]:
 	return problems
 
 
+def _records(kind: str) -> dict[str, dict]:
+	out = {}
+	for folder in module_folders().values():
+		for path in sorted((folder / scrub(kind)).glob("*/*.json")):
+			data = json.loads(path.read_text())
+			data["__path"] = str(path)
+			out[data["name"]] = data
+	return out
+
+
+def check_desk_records() -> list[str]:
+	"""Number cards, dashboard charts and workspaces: standard, in the module, and
+	pointing at things that exist."""
+	problems = []
+	cards, charts = _records("Number Card"), _records("Dashboard Chart")
+	reports = _records("Report")
+	for kind, records in (
+		("Number Card", cards),
+		("Dashboard Chart", charts),
+		("Workspace", _records("Workspace")),
+	):
+		for name, data in records.items():
+			if Path(data["__path"]).stem != scrub(name) or data.get("doctype") != kind:
+				problems.append(f"{kind} {name}: file and doctype must match the name")
+			if data.get("module") not in modules():
+				problems.append(f"{kind} {name}: not in the app's module")
+			if kind != "Workspace" and not data.get("is_standard"):
+				problems.append(f"{kind} {name}: must be standard")
+			if data.get("document_type") and not known_doctype(data["document_type"]):
+				problems.append(f"{kind} {name}: unknown DocType {data['document_type']!r}")
+			if data.get("method") and (problem := resolve(data["method"])):
+				problems.append(f"{kind} {name}: {problem}")
+			for key in ("aggregate_function_based_on", "group_by_based_on"):
+				fieldname = data.get(key)
+				doc = app_doctypes().get(data.get("document_type"))
+				if fieldname and doc and fieldname not in {f["fieldname"] for f in doc["fields"]}:
+					problems.append(f"{kind} {name}: {key} {fieldname!r} is not a field")
+	for name, ws in _records("Workspace").items():
+		blocks = json.loads(ws.get("content") or "[]")
+		for card in ws.get("number_cards", []):
+			if card["number_card_name"] not in cards:
+				problems.append(f"Workspace {name}: unknown number card {card['number_card_name']!r}")
+		for chart in ws.get("charts", []):
+			if chart["chart_name"] not in charts:
+				problems.append(f"Workspace {name}: unknown chart {chart['chart_name']!r}")
+		for link in ws.get("shortcuts", []) + [
+			link for link in ws.get("links", []) if link["type"] == "Link"
+		]:
+			target, link_type = (
+				link["link_to"],
+				link.get("type")
+				if "doc_view" in link
+				or (link.get("type") in ("DocType", "Report") and "link_type" not in link)
+				else link.get("link_type"),
+			)
+			if link_type == "DocType" and not known_doctype(target):
+				problems.append(f"Workspace {name}: link to unknown DocType {target!r}")
+			if link_type == "Report" and target not in reports:
+				problems.append(f"Workspace {name}: link to unknown report {target!r}")
+		names = {
+			"shortcut": {s["label"] for s in ws.get("shortcuts", [])},
+			"number_card": {c["number_card_name"] for c in ws.get("number_cards", [])},
+			"chart": {c["chart_name"] for c in ws.get("charts", [])},
+			"card": {link["label"] for link in ws.get("links", []) if link["type"] == "Card Break"},
+		}
+		keys = {
+			"shortcut": "shortcut_name",
+			"number_card": "number_card_name",
+			"chart": "chart_name",
+			"card": "card_name",
+		}
+		for block in blocks:
+			kind = block["type"]
+			if kind in keys and block["data"][keys[kind]] not in names[kind]:
+				problems.append(
+					f"Workspace {name}: block {block['id']} names unknown {kind} {block['data'][keys[kind]]!r}"
+				)
+	return problems
+
+
 ALL_CHECKS = (
+	check_desk_records,
 	check_workflow_seeds,
 	check_reports,
 	check_hooks,

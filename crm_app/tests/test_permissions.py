@@ -3,10 +3,9 @@
 import frappe
 import frappe.client
 from frappe.desk.search import search_link
-from frappe.utils import get_test_client
 
 from crm_app.tests import CRMTestCase
-from crm_app.tests.utils import make_company, make_deal, make_user, set_settings
+from crm_app.tests.utils import api_token, make_company, make_deal, make_user, rest, set_settings
 
 ALICE = "crm-alice@example.com"
 BOB = "crm-bob@example.com"
@@ -81,16 +80,8 @@ class TestDealRestPermissions(CRMTestCase):
 		cls.alice_deal = make_deal(company.name, items=[]).name
 		frappe.set_user("Administrator")
 		cls.company = company.name
-		cls.tokens = {}
-		for user in (ALICE,):
-			doc = frappe.get_doc("User", user)
-			secret = frappe.generate_hash(length=15)
-			doc.api_key = doc.api_key or frappe.generate_hash(length=15)
-			doc.api_secret = secret
-			doc.save(ignore_permissions=True)
-			cls.tokens[user] = f"token {doc.api_key}:{secret}"
+		cls.token = api_token(ALICE)
 		frappe.db.commit()
-		cls.client = get_test_client()
 
 	@classmethod
 	def tearDownClass(cls):
@@ -101,22 +92,13 @@ class TestDealRestPermissions(CRMTestCase):
 		frappe.db.commit()
 		super().tearDownClass()
 
-	def request(self, method, path, **kwargs):
-		from frappe.tests.test_api import make_request
-
-		headers = {"Authorization": self.tokens[ALICE], "Host": frappe.local.site}
-		target = getattr(self.client, method)
-		return make_request(
-			target=target, args=(path,), kwargs={"headers": headers, **kwargs}, site=frappe.local.site
-		)
-
 	def test_rest_get_and_update(self):
-		self.assertEqual(self.request("get", f"/api/resource/Deal/{self.alice_deal}").status_code, 200)
-		self.assertEqual(self.request("get", f"/api/resource/Deal/{self.bob_deal}").status_code, 403)
-		response = self.request("put", f"/api/resource/Deal/{self.bob_deal}", json={"notes": "hijacked"})
+		self.assertEqual(rest("get", f"/api/resource/Deal/{self.alice_deal}", self.token).status_code, 200)
+		self.assertEqual(rest("get", f"/api/resource/Deal/{self.bob_deal}", self.token).status_code, 403)
+		response = rest("put", f"/api/resource/Deal/{self.bob_deal}", self.token, json={"notes": "hijacked"})
 		self.assertEqual(response.status_code, 403)
 		self.assertNotEqual(frappe.db.get_value("Deal", self.bob_deal, "notes"), "hijacked")
-		listed = self.request("get", "/api/resource/Deal", query_string={"limit_page_length": 0}).json
+		listed = rest("get", "/api/resource/Deal", self.token, query_string={"limit_page_length": 0}).json
 		names = {row["name"] for row in listed["data"]}
 		self.assertIn(self.alice_deal, names)
 		self.assertNotIn(self.bob_deal, names)

@@ -77,3 +77,26 @@ def set_settings(**values):
 	settings.update(values)
 	settings.save(ignore_permissions=True)
 	frappe.clear_document_cache("CRM App Settings", "CRM App Settings")
+
+
+def api_token(user: str) -> str:
+	"""A fresh API key and secret for `user`, as an Authorization header value.
+	The caller commits: requests run in another thread with its own connection."""
+	doc = frappe.get_doc("User", user)
+	secret = frappe.generate_hash(length=15)
+	doc.api_key = doc.api_key or frappe.generate_hash(length=15)
+	doc.api_secret = secret
+	doc.save(ignore_permissions=True)
+	return f"token {doc.api_key}:{secret}"
+
+
+def rest(method: str, path: str, token: str, **kwargs):
+	"""An HTTP request to this site through Frappe's WSGI app, in-process."""
+	from frappe.tests.test_api import make_request
+	from frappe.utils import get_test_client
+
+	target = getattr(get_test_client(), method)
+	headers = {"Authorization": token, "Host": frappe.local.site}
+	return make_request(
+		target=target, args=(path,), kwargs={"headers": headers, **kwargs}, site=frappe.local.site
+	)

@@ -1,0 +1,286 @@
+"""The Deal Pipeline workflow and the stage rules, on every path."""
+
+import frappe
+import frappe.client
+from frappe.desk.doctype.kanban_board.kanban_board import update_order_for_single_card
+from frappe.model.workflow import WorkflowPermissionError, apply_workflow, get_transitions
+
+from crm_app.pipeline import WORKFLOW_NAME
+from crm_app.pipeline.board import BOARD_NAME
+from crm_app.pipeline.workflow import get_pipeline
+from crm_app.tests import CRMTestCase
+from crm_app.tests.utils import api_token, make_company, make_deal, make_item, make_user, rest, set_settings
+
+SALES_USER = "crm-pipeline-user@example.com"
+MANAGER = "crm-pipeline-manager@example.com"
+
+EXPECTED = {
+	# action: (from, to, roles allowed)
+	"Start Negotiation": ("Request Received", "Negotiation", {"Sales User", "Sales Manager"}),
+	"Issue Invoice": ("Negotiation", "Invoice Issued", {"Sales User", "Sales Manager"}),
+	"Confirm Payment": ("Invoice Issued", "Invoice Paid", {"Sales Manager"}),
+	"Ship Goods": ("Invoice Paid", "Goods Shipped", {"Sales Manager"}),
+	"Mark Lost": ("Negotiation", "Lost", {"Sales User", "Sales Manager"}),
+	"Reopen": ("Lost", "Negotiation", {"Sales User", "Sales Manager"}),
+	"Back to Negotiation": ("Invoice Issued", "Negotiation", {"Sales User", "Sales Manager"}),
+}
+
+
+def put_at(deal_name: str, stage: str):
+	"""Test setup only: place a deal at a stage without going through the rules."""
+	frappe.db.set_value("Deal", deal_name, {"stage": stage, "lost_reason": "setup"}, update_modified=False)
+
+
+class PipelineTestCase(CRMTestCase):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		make_user(SALES_USER, ["Sales User"])
+		make_user(MANAGER, ["Sales Manager"])
+		set_settings(own_deals_only=0, prices_include_vat=0, default_vat_rate=20)
+		cls.company = make_company().name
+		cls.item = make_item(standard_rate=100).name
+
+	def tearDown(self):
+		frappe.set_user("Administrator")
+
+	def new_deal(self, **kwargs):
+		kwargs.setdefault("items", [{"catalog_item": self.item, "qty": 1}])
+		return make_deal(self.company, **kwargs)
+
+	def act(self, deal, action, user):
+		frappe.set_user(user)
+		try:
+			return apply_workflow(frappe.get_doc("Deal", deal.name).as_dict(), action)
+		finally:
+			frappe.set_user("Administrator")
+
+
+class TestWorkflow(PipelineTestCase):
+	def test_workflow_is_installed_with_the_issue_names(self):
+		pipeline = get_pipeline()
+		self.assertEqual(pipeline.name, WORKFLOW_NAME)
+		self.assertEqual(pipeline.state_field, "stage")
+		self.assertEqual(pipeline.first_state, "Request Received")
+		options = frappe.get_meta("Deal").get_field("stage").options.split("\n")
+		self.assertEqual(options, pipeline.states)
+		self.assertFalse(frappe.db.exists("Custom Field", {"dt": "Deal", "fieldname": "stage"}))
+
+	def test_new_deal_starts_at_request_received_with_a_history_row(self):
+		deal = self.new_deal()
+		self.assertEqual(deal.stage, "Request Received")
+		self.assertEqual([(r.from_stage, r.stage) for r in deal.stage_history], [(None, "Request Received")])
+
+	def test_every_transition_per_role(self):
+		for action, (source, target, roles) in EXPECTED.items():
+			for user, role in ((SALES_USER, "Sales User"), (MANAGER, "Sales Manager")):
+				with self.subTest(action=action, role=role):
+					deal = self.new_deal(lost_reason="price")
+					put_at(deal.name, source)
+					if role in roles:
+						result = self.act(deal, action, user)
+						self.assertEqual(result.stage, target)
+						self.assertEqual(frappe.db.get_value("Deal", deal.name, "stage"), target)
+					else:
+						with self.assertRaises(frappe.ValidationError):
+							self.act(deal, action, user)
+						self.assertEqual(frappe.db.get_value("Deal", deal.name, "stage"), source)
+
+	def test_mark_lost_from_request_received(self):
+		deal = self.new_deal(lost_reason="no budget")
+		self.assertEqual(self.act(deal, "Mark Lost", SALES_USER).stage, "Lost")
+
+	def test_erpnext_roles_only_with_erpnext(self):
+		roles = {t.allowed for t in get_pipeline().transitions}
+		has_erpnext = "erpnext" in frappe.get_installed_apps()
+		self.assertEqual("Accounts User" in roles, has_erpnext)
+		self.assertEqual("Stock User" in roles, has_erpnext)
+
+	def test_transitions_offered_to_a_sales_user(self):
+		deal = self.new_deal()
+		put_at(deal.name, "Invoice Issued")
+		frappe.set_user(SALES_USER)
+		actions = {t.action for t in get_transitions(frappe.get_doc("Deal", deal.name))}
+		self.assertEqual(actions, {"Back to Negotiation"})
+
+
+class TestStageRules(PipelineTestCase):
+	def assert_refused(self, fn, deal_name, stage):
+		with self.assertRaises(frappe.ValidationError) as caught:
+			fn()
+		self.assertEqual(frappe.db.get_value("Deal", deal_name, "stage"), stage)
+		return str(caught.exception)
+
+	def test_skipping_is_refused_on_save(self):
+		deal = self.new_deal()
+		frappe.set_user(SALES_USER)
+		doc = frappe.get_doc("Deal", deal.name)
+		doc.stage = "Invoice Paid"
+		message = self.assert_refused(doc.save, deal.name, "Request Received")
+		self.assertIn("Request Received", message)
+		self.assertIn("Invoice Paid", message)
+
+	def test_skipping_is_refused_through_set_value(self):
+		deal = self.new_deal()
+		frappe.set_user(SALES_USER)
+		self.assert_refused(
+			lambda: frappe.client.set_value("Deal", deal.name, "stage", "Goods Shipped"),
+			deal.name,
+			"Request Received",
+		)
+
+	def test_allowed_move_through_set_value(self):
+		deal = self.new_deal()
+		frappe.set_user(SALES_USER)
+		frappe.client.set_value("Deal", deal.name, "stage", "Negotiation")
+		self.assertEqual(frappe.db.get_value("Deal", deal.name, "stage"), "Negotiation")
+
+	def test_kanban_drag_obeys_the_rules(self):
+		deal = self.new_deal()
+		frappe.set_user(SALES_USER)
+		self.assert_refused(
+			lambda: update_order_for_single_card(
+				BOARD_NAME, deal.name, "Request Received", "Invoice Issued", 0, 0
+			),
+			deal.name,
+			"Request Received",
+		)
+		update_order_for_single_card(BOARD_NAME, deal.name, "Request Received", "Negotiation", 0, 0)
+		self.assertEqual(frappe.db.get_value("Deal", deal.name, "stage"), "Negotiation")
+
+	def test_new_deal_cannot_start_later(self):
+		with self.assertRaises(WorkflowPermissionError):
+			self.new_deal(stage="Invoice Issued")
+
+	def test_issue_invoice_needs_lines_and_a_total(self):
+		empty = self.new_deal(items=[])
+		put_at(empty.name, "Negotiation")
+		self.assert_refused(lambda: self.act(empty, "Issue Invoice", SALES_USER), empty.name, "Negotiation")
+		free = self.new_deal(items=[{"catalog_item": self.item, "qty": 1, "discount_percent": 100}])
+		put_at(free.name, "Negotiation")
+		self.assert_refused(lambda: self.act(free, "Issue Invoice", SALES_USER), free.name, "Negotiation")
+
+	def test_mark_lost_needs_a_reason(self):
+		deal = self.new_deal()
+		put_at(deal.name, "Negotiation")
+		frappe.db.set_value("Deal", deal.name, "lost_reason", "")
+		self.assert_refused(lambda: self.act(deal, "Mark Lost", SALES_USER), deal.name, "Negotiation")
+		frappe.db.set_value("Deal", deal.name, "lost_reason", "chose a competitor")
+		self.assertEqual(self.act(deal, "Mark Lost", SALES_USER).stage, "Lost")
+
+	def test_terms_are_frozen_from_invoice_issued(self):
+		deal = self.new_deal()
+		put_at(deal.name, "Invoice Issued")
+		other_company = make_company().name
+		changes = [
+			lambda d: setattr(d.items[0], "qty", 5),
+			lambda d: setattr(d.items[0], "rate", 1),
+			lambda d: setattr(d.items[0], "discount_percent", 10),
+			lambda d: d.append("items", {"catalog_item": self.item, "qty": 1}),
+			lambda d: d.set("items", []),
+			lambda d: setattr(d, "currency", "EUR"),
+			lambda d: setattr(d, "client_company", other_company),
+		]
+		for change in changes:
+			doc = frappe.get_doc("Deal", deal.name)
+			change(doc)
+			with self.assertRaises(frappe.ValidationError):
+				doc.save()
+		doc = frappe.get_doc("Deal", deal.name)
+		doc.notes = "called the client"
+		doc.save()  # other fields stay editable
+
+		self.act(deal, "Back to Negotiation", SALES_USER)
+		doc = frappe.get_doc("Deal", deal.name)
+		doc.items[0].qty = 5
+		doc.save()
+		self.assertEqual(doc.net_total, 500)
+
+
+class TestStageHistory(PipelineTestCase):
+	def test_rows_on_every_change(self):
+		deal = self.new_deal()
+		self.act(deal, "Start Negotiation", SALES_USER)
+		self.act(deal, "Issue Invoice", SALES_USER)
+		history = frappe.get_doc("Deal", deal.name).stage_history
+		self.assertEqual(
+			[(r.from_stage, r.stage, r.changed_by) for r in history],
+			[
+				(None, "Request Received", "Administrator"),
+				("Request Received", "Negotiation", SALES_USER),
+				("Negotiation", "Invoice Issued", SALES_USER),
+			],
+		)
+		self.assertGreaterEqual(history[2].seconds_in_previous_stage, 0)
+		self.assertGreaterEqual(history[2].changed_at, history[1].changed_at)
+
+	def test_a_save_without_a_stage_change_adds_no_row(self):
+		deal = self.new_deal()
+		deal.notes = "x"
+		deal.save()
+		self.assertEqual(len(deal.stage_history), 1)
+
+	def test_client_edits_to_the_history_are_ignored(self):
+		deal = self.new_deal()
+		self.act(deal, "Start Negotiation", SALES_USER)
+		doc = frappe.get_doc("Deal", deal.name)
+		original = [(r.name, r.from_stage, r.stage, str(r.changed_at)) for r in doc.stage_history]
+		doc.stage_history[0].stage = "Goods Shipped"
+		doc.stage_history[1].changed_by = MANAGER
+		doc.append("stage_history", {"stage": "Invoice Paid", "from_stage": "Negotiation"})
+		doc.save()
+		doc = frappe.get_doc("Deal", deal.name)
+		self.assertEqual(
+			[(r.name, r.from_stage, r.stage, str(r.changed_at)) for r in doc.stage_history], original
+		)
+		doc.set("stage_history", [])
+		doc.save()
+		self.assertEqual(len(frappe.get_doc("Deal", deal.name).stage_history), 2)
+
+
+class TestPipelineOverRest(PipelineTestCase):
+	"""PUT /api/resource/Deal: no skipping, history not writable. Commits, then cleans up."""
+
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		cls.token = api_token(SALES_USER)
+		frappe.db.commit()
+
+	def setUp(self):
+		self.deal = self.new_deal()
+		frappe.db.commit()
+
+	def tearDown(self):
+		frappe.set_user("Administrator")
+		frappe.delete_doc("Deal", self.deal.name, force=True)
+		frappe.db.commit()
+
+	def test_skipping_refused(self):
+		response = rest(
+			"put", f"/api/resource/Deal/{self.deal.name}", self.token, json={"stage": "Invoice Paid"}
+		)
+		self.assertEqual(response.status_code, 417, response.json)
+		self.assertEqual(frappe.db.get_value("Deal", self.deal.name, "stage"), "Request Received")
+		response = rest(
+			"put", f"/api/resource/Deal/{self.deal.name}", self.token, json={"stage": "Negotiation"}
+		)
+		self.assertEqual(response.status_code, 200, response.json)
+		self.assertEqual(frappe.db.get_value("Deal", self.deal.name, "stage"), "Negotiation")
+
+	def test_history_is_not_writable(self):
+		row = frappe.get_doc("Deal", self.deal.name).stage_history[0]
+		payload = {
+			"stage_history": [
+				{"name": row.name, "stage": "Goods Shipped", "changed_by": MANAGER},
+				{"stage": "Invoice Paid", "from_stage": "Negotiation"},
+			]
+		}
+		response = rest("put", f"/api/resource/Deal/{self.deal.name}", self.token, json=payload)
+		history = frappe.get_all(
+			"Deal Stage Log", filters={"parent": self.deal.name}, fields=["name", "stage", "changed_by"]
+		)
+		self.assertEqual(
+			[(h.name, h.stage, h.changed_by) for h in history], [(row.name, row.stage, row.changed_by)]
+		)
+		self.assertIn(response.status_code, (200, 403, 417))
