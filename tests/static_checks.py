@@ -538,16 +538,11 @@ def check_desk_records() -> list[str]:
 		for chart in ws.get("charts", []):
 			if chart["chart_name"] not in charts:
 				problems.append(f"Workspace {name}: unknown chart {chart['chart_name']!r}")
-		for link in ws.get("shortcuts", []) + [
-			link for link in ws.get("links", []) if link["type"] == "Link"
-		]:
-			target, link_type = (
-				link["link_to"],
-				link.get("type")
-				if "doc_view" in link
-				or (link.get("type") in ("DocType", "Report") and "link_type" not in link)
-				else link.get("link_type"),
-			)
+		targets = [(sc["type"], sc["link_to"]) for sc in ws.get("shortcuts", [])]
+		targets += [
+			(link["link_type"], link["link_to"]) for link in ws.get("links", []) if link["type"] == "Link"
+		]
+		for link_type, target in targets:
 			if link_type == "DocType" and not known_doctype(target):
 				problems.append(f"Workspace {name}: link to unknown DocType {target!r}")
 			if link_type == "Report" and target not in reports:
