@@ -16,7 +16,7 @@ from crm_app.utils.pipeline import INVOICE_ISSUED, LOST
 
 FROZEN_DEAL_FIELDS = ("client_company", "currency", "prices_include_vat")
 HISTORY_FIELDS = ("from_stage", "stage", "changed_at", "changed_by", "seconds_in_previous_stage")
-IMPORT_ROLES = {"Sales Manager", "System Manager"}
+IMPORT_ROLES = {"Sales Manager"}
 
 
 def before_save(deal):

@@ -7,6 +7,7 @@ from frappe.model.workflow import WorkflowPermissionError, apply_workflow, get_t
 
 from crm_app.pipeline import WORKFLOW_NAME
 from crm_app.pipeline.board import BOARD_NAME
+from crm_app.pipeline.setup import ensure_action, ensure_workflow_state
 from crm_app.pipeline.workflow import get_pipeline
 from crm_app.tests import CRMTestCase
 from crm_app.tests.utils import api_token, make_company, make_deal, make_item, make_user, rest, set_settings
@@ -284,3 +285,74 @@ class TestPipelineOverRest(PipelineTestCase):
 			[(h.name, h.stage, h.changed_by) for h in history], [(row.name, row.stage, row.changed_by)]
 		)
 		self.assertIn(response.status_code, (200, 403, 417))
+
+
+class TestCustomStage(PipelineTestCase):
+	"""An administrator inserts Contract Signed between Negotiation and Invoice Issued."""
+
+	def setUp(self):
+		self.original = frappe.get_doc("Workflow", WORKFLOW_NAME).as_dict()
+		ensure_workflow_state("Contract Signed", "Info")
+		ensure_action("Sign Contract")
+		workflow = frappe.get_doc("Workflow", WORKFLOW_NAME)
+		states = [s.as_dict() for s in workflow.states]
+		position = next(i for i, s in enumerate(states) if s.state == "Invoice Issued")
+		states.insert(position, {"state": "Contract Signed", "doc_status": "0", "allow_edit": "All"})
+		workflow.set("states", [{k: s[k] for k in ("state", "doc_status", "allow_edit")} for s in states])
+		for t in workflow.transitions:
+			if t.action == "Issue Invoice":
+				t.state = "Contract Signed"
+		for role in ("Sales User", "Sales Manager"):
+			workflow.append(
+				"transitions",
+				{
+					"state": "Negotiation",
+					"action": "Sign Contract",
+					"next_state": "Contract Signed",
+					"allowed": role,
+				},
+			)
+		workflow.save()
+
+	def tearDown(self):
+		frappe.set_user("Administrator")
+		workflow = frappe.get_doc("Workflow", WORKFLOW_NAME)
+		for key in ("states", "transitions"):
+			workflow.set(
+				key,
+				[{k: v for k, v in row.items() if k not in ("name", "parent")} for row in self.original[key]],
+			)
+		workflow.save()
+		frappe.db.commit()
+
+	def test_custom_stage_everywhere_and_after_migrate(self):
+		from frappe.model.sync import sync_for
+
+		from crm_app.crm_app.report.sales_funnel.sales_funnel import execute
+		from crm_app.patches.v0_1.create_deal_pipeline import execute as pipeline_patch
+
+		# what `bench migrate` does to the app's records: DocTypes and standard files re-synced,
+		# the pipeline patch (re-)run
+		sync_for("crm_app", force=True)
+		pipeline_patch()
+		frappe.clear_cache()
+
+		expected = ["Request Received", "Negotiation", "Contract Signed", "Invoice Issued"]
+		self.assertEqual(get_pipeline().states[:4], expected)
+		self.assertEqual(frappe.get_meta("Deal").get_field("stage").options.split("\n")[:4], expected)
+		board = frappe.get_doc("Kanban Board", BOARD_NAME)
+		self.assertEqual([c.column_name for c in board.columns if c.status == "Active"][:4], expected)
+
+		deal = self.new_deal()
+		self.act(deal, "Start Negotiation", SALES_USER)
+		with self.assertRaises(frappe.ValidationError):
+			self.act(deal, "Issue Invoice", SALES_USER)  # only from Contract Signed now
+		self.act(deal, "Sign Contract", SALES_USER)
+		self.act(deal, "Issue Invoice", SALES_USER)
+		self.assertEqual(frappe.db.get_value("Deal", deal.name, "stage"), "Invoice Issued")
+
+		_columns, data, *_ = execute({"client_company": self.company})
+		rows = {r["stage_name"]: r for r in data}
+		self.assertEqual([r["stage_name"] for r in data][:4], expected)
+		self.assertGreaterEqual(rows["Contract Signed"]["reached"], 1)
+		self.assertEqual(rows["Invoice Issued"]["conversion"], 100.0)

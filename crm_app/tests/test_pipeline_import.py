@@ -1,0 +1,84 @@
+"""Data Import of deals: Request Received for everyone, any stage for a Sales Manager."""
+
+import frappe
+from frappe.core.doctype.data_import.importer import Importer
+
+from crm_app.tests import CRMTestCase
+from crm_app.tests.utils import make_company, make_user
+
+IMPORTER = "crm-importer@example.com"
+
+
+class TestDealImport(CRMTestCase):
+	"""The importer commits row by row, so the test removes what it imported."""
+
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		cls.company = make_company().name
+		frappe.db.commit()
+
+	@classmethod
+	def tearDownClass(cls):
+		frappe.set_user("Administrator")
+		for name in frappe.get_all("Deal", filters={"client_company": cls.company}, pluck="name"):
+			frappe.delete_doc("Deal", name, force=True)
+		frappe.delete_doc("Client Company", cls.company, force=True)
+		frappe.db.commit()
+		super().tearDownClass()
+
+	def tearDown(self):
+		frappe.set_user("Administrator")
+
+	def run_import(self, user: str, roles: list[str], rows: list[tuple[str, str]]):
+		make_user(user, roles)
+		frappe.db.commit()
+		frappe.set_user(user)
+		header = "Title,Client Company,Currency,Stage"
+		csv = "\n".join([header, *(f"{title},{self.company},RUB,{stage}" for title, stage in rows)])
+		file = frappe.get_doc(
+			{
+				"doctype": "File",
+				"file_name": f"deals-{frappe.generate_hash(length=6)}.csv",
+				"content": csv,
+				"is_private": 1,
+			}
+		).insert(ignore_permissions=True)
+		data_import = frappe.get_doc(
+			{
+				"doctype": "Data Import",
+				"reference_doctype": "Deal",
+				"import_type": "Insert New Records",
+				"import_file": file.file_url,
+			}
+		).insert()
+		frappe.db.commit()
+		Importer("Deal", data_import=data_import).import_data()
+		frappe.set_user("Administrator")
+		return {
+			d.title: d
+			for d in frappe.get_all(
+				"Deal", filters={"client_company": self.company}, fields=["name", "title", "stage"]
+			)
+		}
+
+	def test_sales_manager_imports_historical_stages(self):
+		imported = self.run_import(
+			IMPORTER,
+			["System Manager", "Sales Manager"],
+			[("old-shipped", "Goods Shipped"), ("old-lost", "Lost"), ("old-new", "Request Received")],
+		)
+		self.assertEqual(imported["old-shipped"].stage, "Goods Shipped")
+		self.assertEqual(imported["old-lost"].stage, "Lost")
+		self.assertEqual(imported["old-new"].stage, "Request Received")
+		history = frappe.get_doc("Deal", imported["old-shipped"].name).stage_history
+		self.assertEqual(
+			[(h.from_stage, h.stage) for h in history],
+			[(None, "Request Received"), ("Request Received", "Goods Shipped")],
+		)
+
+	def test_others_import_at_request_received(self):
+		imported = self.run_import(
+			"crm-importer-2@example.com", ["System Manager", "Sales User"], [("new-paid", "Invoice Paid")]
+		)
+		self.assertEqual(imported["new-paid"].stage, "Request Received")
