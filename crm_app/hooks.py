@@ -21,8 +21,22 @@ after_install = "crm_app.install.after_install"
 
 before_uninstall = "crm_app.install.before_uninstall"
 
+# Integration Setup
+# ------------------
+# To set up dependencies/integrations with other apps
+# Name of the app being installed is passed as an argument
+
+after_app_install = "crm_app.install.after_app_install"
+
 # Permissions
 # -----------
+# Integration Setup
+# ------------------
+# To set up dependencies/integrations with other apps
+# Name of the app being installed is passed as an argument
+
+after_app_install = "crm_app.install.after_app_install"
+
 # Permissions evaluated in scripted ways
 
 permission_query_conditions = {

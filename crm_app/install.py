@@ -61,3 +61,11 @@ def role_used_elsewhere(role: str) -> bool:
 		if set(parents) - own:
 			return True
 	return False
+
+
+def after_app_install(app_name: str):
+	"""ERPNext installed after crm_app: its roles get their pipeline transitions."""
+	if app_name == "erpnext":
+		from crm_app.pipeline.setup import ensure_pipeline
+
+		ensure_pipeline()

@@ -10,7 +10,7 @@ import json
 import frappe
 from frappe.custom.doctype.property_setter.property_setter import make_property_setter
 
-from crm_app.pipeline.workflow import get_pipeline
+from crm_app.pipeline.workflow import Pipeline, get_pipeline, pipeline_from
 
 BOARD_NAME = "Deals by Stage"
 CARD_FIELDS = ["client_company", "grand_total", "responsible"]
@@ -27,13 +27,15 @@ INDICATORS = {
 def on_workflow_update(doc, method=None):
 	if doc.document_type != "Deal" or not doc.is_active:
 		return
+	# The cached Workflow is refreshed only after on_update: read the saved document.
+	pipeline = pipeline_from(doc)
 	frappe.clear_cache(doctype="Deal")
-	sync_stage_options()
-	sync_board()
+	sync_stage_options(pipeline)
+	sync_board(pipeline)
 
 
-def sync_stage_options():
-	pipeline = get_pipeline()
+def sync_stage_options(pipeline: Pipeline | None = None):
+	pipeline = pipeline or get_pipeline()
 	if not pipeline:
 		return
 	field = frappe.get_meta("Deal").get_field("stage")
@@ -62,11 +64,11 @@ def ensure_board():
 	sync_board()
 
 
-def sync_board():
+def sync_board(pipeline: Pipeline | None = None):
 	"""Columns in workflow order; columns of removed stages are archived, not lost."""
 	if not frappe.db.exists("Kanban Board", BOARD_NAME):
 		return
-	pipeline = get_pipeline()
+	pipeline = pipeline or get_pipeline()
 	if not pipeline:
 		return
 	styles = dict(frappe.get_all("Workflow State", fields=["name", "style"], as_list=True))

@@ -22,7 +22,7 @@ def load_seed() -> dict:
 def ensure_pipeline(extra_roles: bool | None = None):
 	"""Create what is missing of the pipeline. `extra_roles` adds the
 	transitions for ERPNext's Accounts User and Stock User (default: when
-	those roles exist)."""
+	ERPNext is installed; Frappe alone has these roles too, unused)."""
 	seed = load_seed()
 	for state in seed["states"]:
 		ensure_workflow_state(state["state"], state.get("style"))
@@ -74,12 +74,12 @@ def create_workflow(seed: dict):
 def add_role_transitions(seed: dict, extra_roles: bool | None = None):
 	"""Add the ERPNext roles' transitions (Accounts User: Confirm Payment, Stock
 	User: Ship Goods) where the roles exist and the workflow lacks them."""
+	wanted = extra_roles if extra_roles is not None else "erpnext" in frappe.get_installed_apps()
 	workflow = frappe.get_doc("Workflow", WORKFLOW_NAME)
 	existing = {(t.state, t.action, t.allowed) for t in workflow.transitions}
 	added = False
 	for t in seed["transitions"]:
 		for role in t.get("erpnext_allowed", []):
-			wanted = extra_roles if extra_roles is not None else frappe.db.exists("Role", role)
 			if not wanted or (t["state"], t["action"], role) in existing:
 				continue
 			if not any(s.state == t["state"] for s in workflow.states):

@@ -31,13 +31,16 @@ def get_pipeline(doctype: str = "Deal") -> Pipeline | None:
 	name = get_workflow_name(doctype)
 	if not name:
 		return None
-	workflow = frappe.get_cached_doc("Workflow", name)
+	return pipeline_from(frappe.get_cached_doc("Workflow", name))
+
+
+def pipeline_from(workflow) -> Pipeline:
 	states: list[str] = []
 	for row in workflow.states:
 		if row.state not in states:
 			states.append(row.state)
 	return Pipeline(
-		name=name,
+		name=workflow.name,
 		state_field=workflow.workflow_state_field,
 		states=states,
 		transitions=[Transition(t.state, t.action, t.next_state, t.allowed) for t in workflow.transitions],

@@ -97,6 +97,7 @@ class TestDealRestPermissions(CRMTestCase):
 		self.assertEqual(rest("get", f"/api/resource/Deal/{self.bob_deal}", self.token).status_code, 403)
 		response = rest("put", f"/api/resource/Deal/{self.bob_deal}", self.token, json={"notes": "hijacked"})
 		self.assertEqual(response.status_code, 403)
+		frappe.db.commit()  # a fresh snapshot: the request ran on its own connection
 		self.assertNotEqual(frappe.db.get_value("Deal", self.bob_deal, "notes"), "hijacked")
 		listed = rest("get", "/api/resource/Deal", self.token, query_string={"limit_page_length": 0}).json
 		names = {row["name"] for row in listed["data"]}

@@ -13,7 +13,7 @@ stages), one GROUP BY for times and one for lost deals.
 
 import frappe
 from frappe import _
-from frappe.query_builder import Case
+from frappe.query_builder import Case, Field
 from frappe.query_builder.functions import Avg, Count, Max, Sum
 from frappe.utils import add_days, getdate
 
@@ -141,8 +141,8 @@ def get_aggregates(states: list[str], filters) -> FunnelAggregates:
 	totals = (
 		frappe.qb.from_(per_deal)
 		.select(
-			*(Sum(per_deal.field(alias)) for alias in flags.values()),
-			*(Sum(per_deal.field(flags[a]) * per_deal.field(flags[b])) for a, b in pairs),
+			*(Sum(Field(alias, table=per_deal)) for alias in flags.values()),
+			*(Sum(Field(flags[a], table=per_deal) * Field(flags[b], table=per_deal)) for a, b in pairs),
 		)
 		.run()
 	)
