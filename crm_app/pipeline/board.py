@@ -103,3 +103,23 @@ def sync_board(pipeline: Pipeline | None = None):
 
 def remove_board():
 	frappe.delete_doc_if_exists("Kanban Board", BOARD_NAME)
+
+
+@frappe.whitelist()
+def get_column_totals(filters: str | list | None = None) -> dict[str, dict]:
+	"""Deals per stage and their grand totals per currency, for the board's
+	column headers. Goes through frappe.get_list, so the user's permissions and
+	the board's filters apply."""
+	rows = frappe.get_list(
+		"Deal",
+		filters=frappe.parse_json(filters) if filters else None,
+		fields=["stage", "currency", "count(name) as count", "sum(grand_total) as amount"],
+		group_by="stage, currency",
+		order_by="stage asc",
+	)
+	totals: dict[str, dict] = {}
+	for row in rows:
+		column = totals.setdefault(row.stage, {"count": 0, "amounts": {}})
+		column["count"] += row.count
+		column["amounts"][row.currency] = row.amount or 0
+	return totals

@@ -1,5 +1,7 @@
 """The Deal Pipeline workflow and the stage rules, on every path."""
 
+import json
+
 import frappe
 import frappe.client
 from frappe.desk.doctype.kanban_board.kanban_board import update_order_for_single_card
@@ -361,3 +363,27 @@ class TestCustomStage(PipelineTestCase):
 		self.assertEqual([r["stage_name"] for r in data][:4], expected)
 		self.assertGreaterEqual(rows["Contract Signed"]["reached"], 1)
 		self.assertEqual(rows["Invoice Issued"]["conversion"], 100.0)
+
+
+class TestBoard(PipelineTestCase):
+	def test_board_columns_follow_the_workflow(self):
+		board = frappe.get_doc("Kanban Board", BOARD_NAME)
+		self.assertEqual(board.reference_doctype, "Deal")
+		self.assertEqual(board.field_name, "stage")
+		active = [c.column_name for c in board.columns if c.status == "Active"]
+		self.assertEqual(active, get_pipeline().states)
+		self.assertEqual(set(json.loads(board.fields)), {"client_company", "grand_total", "responsible"})
+
+	def test_column_totals_respect_permissions(self):
+		from crm_app.pipeline.board import get_column_totals
+
+		set_settings(own_deals_only=1)
+		mine = self.new_deal(responsible=SALES_USER)
+		self.new_deal()
+		filters = [["Deal", "client_company", "=", self.company]]
+		all_totals = get_column_totals(filters)
+		frappe.set_user(SALES_USER)
+		own_totals = get_column_totals(filters)
+		self.assertEqual(own_totals["Request Received"]["count"], 1)
+		self.assertEqual(own_totals["Request Received"]["amounts"], {"RUB": mine.grand_total})
+		self.assertGreater(all_totals["Request Received"]["count"], 1)
