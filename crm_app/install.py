@@ -40,6 +40,7 @@ def before_uninstall():
 
 	remove_board()
 	remove_pipeline()
+	remove_records_about_app_doctypes()
 	remove_created_roles()
 
 
@@ -69,3 +70,40 @@ def after_app_install(app_name: str):
 		from crm_app.pipeline.setup import ensure_pipeline
 
 		ensure_pipeline()
+
+
+# Records of other DocTypes that point at this app's DocTypes; left behind they
+# would point at nothing once the DocTypes are gone.
+REFERENCING_FIELDS = {
+	"Version": "ref_doctype",
+	"Comment": "reference_doctype",
+	"Communication": "reference_doctype",
+	"ToDo": "reference_type",
+	"File": "attached_to_doctype",
+	"DocShare": "share_doctype",
+	"Activity Log": "reference_doctype",
+	"Data Import": "reference_doctype",
+	"User Permission": "allow",
+	"Property Setter": "doc_type",
+	"Custom Field": "dt",
+	"Custom DocPerm": "parent",
+	"Kanban Board": "reference_doctype",
+	"Notification": "document_type",
+	"Assignment Rule": "document_type",
+}
+
+
+def app_doctypes() -> list[str]:
+	return frappe.get_all("DocType", filters={"module": "CRM App"}, pluck="name")
+
+
+def remove_records_about_app_doctypes():
+	doctypes = app_doctypes()
+	if not doctypes:
+		return
+	for doctype, fieldname in REFERENCING_FIELDS.items():
+		if not frappe.db.table_exists(doctype):
+			continue
+		names = frappe.get_all(doctype, filters={fieldname: ("in", doctypes)}, pluck="name")
+		for name in names:
+			frappe.delete_doc(doctype, name, ignore_permissions=True, force=True, ignore_on_trash=True)
