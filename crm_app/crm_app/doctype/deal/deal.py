@@ -110,3 +110,8 @@ def get_new_deal_defaults() -> dict:
 	"""Defaults from CRM App Settings for a deal opened in the form."""
 	frappe.has_permission("Deal", "create", throw=True)
 	return new_deal_defaults()
+
+
+def on_doctype_update():
+	"""Indexes for the Sales Funnel and the lists: deals by currency and creation date."""
+	frappe.db.add_index("Deal", ["currency", "creation"])

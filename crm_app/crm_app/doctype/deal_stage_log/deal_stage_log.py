@@ -1,6 +1,7 @@
 # Copyright (c) 2026, crm_app contributors
 # For license information, please see license.txt
 
+import frappe
 from frappe.model.document import Document
 
 
@@ -24,3 +25,9 @@ class DealStageLog(Document):
 	# end: auto-generated types
 
 	pass
+
+
+def on_doctype_update():
+	"""The Sales Funnel reads the log by stage (reached, lost) and by deal."""
+	frappe.db.add_index("Deal Stage Log", ["stage", "parent"])
+	frappe.db.add_index("Deal Stage Log", ["from_stage"])
