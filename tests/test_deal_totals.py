@@ -2,7 +2,14 @@ from decimal import Decimal
 
 import pytest
 
-from crm_app.utils.deal_totals import LineInput, compute_line, compute_totals, line_errors, round_amount
+from crm_app.utils.deal_totals import (
+	LineInput,
+	compute_line,
+	compute_totals,
+	discounted_rate,
+	line_errors,
+	round_amount,
+)
 
 
 def test_round_half_up():
@@ -22,9 +29,15 @@ def test_vat_included_in_price():
 
 
 def test_discount_and_rounding():
-	# 3 * 33.33 * 0.9 = 89.991 -> 89.99; VAT included 89.99 * 20 / 120 = 14.9983 -> 15.00
+	# price after discount 33.33 * 0.9 = 29.997 -> 30.00; amount 90.00; VAT included 90 * 20 / 120 = 15
 	line = compute_line(LineInput(qty=3, rate=33.33, discount_percent=10, vat_rate=20), True)
-	assert (line.amount, line.vat_amount, line.net_amount) == (89.99, 15.0, 74.99)
+	assert (line.amount, line.vat_amount, line.net_amount) == (90.0, 15.0, 75.0)
+
+
+def test_price_after_discount_is_rounded_before_the_quantity():
+	# 10.01 * 0.85 = 8.5085 -> 8.51, x 7 = 59.57 (rounding once, 7 * 8.5085 = 59.5595, would give 59.56)
+	assert discounted_rate(10.01, 15) == Decimal("8.51")
+	assert compute_line(LineInput(qty=7, rate=10.01, discount_percent=15), False).amount == 59.57
 
 
 def test_exempt_line_has_no_vat_whatever_its_rate():
@@ -46,12 +59,13 @@ def test_totals_and_vat_by_rate():
 	assert totals.vat_by_rate == {10.0: 20, 20.0: 260}
 
 
-def test_totals_included_sum_of_rounded_lines():
+def test_vat_is_rounded_per_rate_not_per_line():
 	lines = [LineInput(qty=1, rate=0.1, vat_rate=20) for _ in range(3)]
 	totals = compute_totals(lines, prices_include_vat=True)
-	# each line: 0.10 gross, VAT 0.0167 -> 0.02, net 0.08
+	# each line shows 0.10 gross with VAT 0.0167 -> 0.02; the total VAT is 0.30 * 20 / 120 = 0.05
 	assert [(line.vat_amount, line.net_amount) for line in totals.lines] == [(0.02, 0.08)] * 3
-	assert (totals.net_total, totals.vat_total, totals.grand_total) == (0.24, 0.06, 0.3)
+	assert (totals.net_total, totals.vat_total, totals.grand_total) == (0.25, 0.05, 0.3)
+	assert totals.vat_by_rate == {20.0: 0.05}
 
 
 def test_precision_zero_currency():

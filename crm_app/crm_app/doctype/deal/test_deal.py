@@ -40,10 +40,10 @@ class TestDeal(CRMTestCase):
 			prices_include_vat=1,
 			items=[{"catalog_item": item.name, "qty": 3, "rate": 33.33, "discount_percent": 10}],
 		)
-		# 3 * 33.33 * 0.9 = 89.991 -> 89.99 gross; VAT 89.99 * 20/120 = 14.998 -> 15.00
-		self.assertEqual(deal.items[0].amount, 89.99)
+		# 33.33 * 0.9 = 29.997 -> 30.00, x 3 = 90.00 gross; VAT 90 * 20/120 = 15.00
+		self.assertEqual(deal.items[0].amount, 90.0)
 		self.assertEqual(deal.items[0].vat_amount, 15.0)
-		self.assertEqual((deal.net_total, deal.vat_total, deal.grand_total), (74.99, 15.0, 89.99))
+		self.assertEqual((deal.net_total, deal.vat_total, deal.grand_total), (75.0, 15.0, 90.0))
 
 	def test_totals_vat_added_and_exempt_lines(self):
 		taxed = make_item(standard_rate=1000, vat_rate=20)
