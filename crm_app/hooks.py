@@ -21,12 +21,21 @@ after_install = "crm_app.install.after_install"
 
 before_uninstall = "crm_app.install.before_uninstall"
 
+after_migrate = "crm_app.install.after_migrate"
+
 # Integration Setup
 # ------------------
 # To set up dependencies/integrations with other apps
 # Name of the app being installed is passed as an argument
 
 after_app_install = "crm_app.install.after_app_install"
+
+# Integration Cleanup
+# -------------------
+# To clean up dependencies/integrations with other apps
+# Name of the app being uninstalled is passed as an argument
+
+before_app_uninstall = "crm_app.install.before_app_uninstall"
 
 # Permissions
 # -----------
@@ -36,6 +45,13 @@ after_app_install = "crm_app.install.after_app_install"
 # Name of the app being installed is passed as an argument
 
 after_app_install = "crm_app.install.after_app_install"
+
+# Integration Cleanup
+# -------------------
+# To clean up dependencies/integrations with other apps
+# Name of the app being uninstalled is passed as an argument
+
+before_app_uninstall = "crm_app.install.before_app_uninstall"
 
 # Permissions evaluated in scripted ways
 
@@ -55,12 +71,42 @@ doc_events = {
 	"Workflow": {
 		"on_update": "crm_app.pipeline.board.on_workflow_update",
 	},
+	# ERPNext integration: the handlers do nothing unless ERPNext posting is enabled.
+	"CRM App Settings": {
+		"validate": "crm_app.erpnext_integration.settings.validate_settings",
+	},
+	"Client Company": {
+		"on_update": "crm_app.erpnext_integration.masters.update_customer",
+	},
+	"Catalog Item": {
+		"on_update": "crm_app.erpnext_integration.masters.update_item",
+	},
+	"Sales Invoice": {
+		"on_change": "crm_app.erpnext_integration.ledger.sales_invoice_on_change",
+		"on_submit": "crm_app.erpnext_integration.ledger.sales_invoice_on_submit",
+		"on_cancel": "crm_app.erpnext_integration.ledger.sales_invoice_on_cancel",
+	},
+	"Payment Entry": {
+		"validate": "crm_app.erpnext_integration.ledger.payment_entry_validate",
+	},
+	"Delivery Note": {
+		"validate": "crm_app.erpnext_integration.ledger.delivery_note_validate",
+		"on_submit": "crm_app.erpnext_integration.ledger.delivery_note_changed",
+		"on_cancel": "crm_app.erpnext_integration.ledger.delivery_note_changed",
+	},
 }
 
 # Testing
 # -------
 
 before_tests = "crm_app.tests.setup.before_tests"
+
+# Overriding Methods
+# ------------------------------
+
+override_doctype_dashboards = {
+	"Deal": "crm_app.erpnext_integration.dashboard.deal_dashboard",
+}
 
 # Translation
 # ------------

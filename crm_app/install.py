@@ -17,7 +17,19 @@ def after_install():
 	ensure_pipeline()
 	sync_stage_options()
 	ensure_board()
+	setup_erpnext_integration()
 	frappe.clear_cache()
+
+
+def after_migrate():
+	setup_erpnext_integration()
+
+
+def setup_erpnext_integration():
+	if "erpnext" in frappe.get_installed_apps():
+		from crm_app.erpnext_integration.custom_fields import make_custom_fields
+
+		make_custom_fields()
 
 
 def ensure_roles():
@@ -40,6 +52,10 @@ def before_uninstall():
 
 	remove_board()
 	remove_pipeline()
+	if "erpnext" in frappe.get_installed_apps():
+		from crm_app.erpnext_integration.custom_fields import delete_custom_fields
+
+		delete_custom_fields()
 	remove_records_about_app_doctypes()
 	remove_created_roles()
 
@@ -70,6 +86,15 @@ def after_app_install(app_name: str):
 		from crm_app.pipeline.setup import ensure_pipeline
 
 		ensure_pipeline()
+		setup_erpnext_integration()
+
+
+def before_app_uninstall(app_name: str):
+	"""ERPNext leaves: the fields that link to its DocTypes go with it."""
+	if app_name == "erpnext":
+		from crm_app.erpnext_integration.custom_fields import delete_custom_fields
+
+		delete_custom_fields()
 
 
 # Records of other DocTypes that point at this app's DocTypes; left behind they

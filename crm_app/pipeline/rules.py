@@ -28,6 +28,7 @@ def before_save(deal):
 	old_stage = before.stage if before else None
 	if before and old_stage != deal.stage:
 		check_stage_entry(deal)
+		check_ledger_rules(deal, old_stage)
 	if before and pipeline:
 		check_frozen(deal, before, pipeline.frozen_states())
 	rebuild_history(deal, before, old_stage)
@@ -49,21 +50,57 @@ def handle_new_stage(deal, pipeline):
 
 
 def after_insert(deal):
-	stage = deal.flags.imported_stage
-	if not stage:
+	if deal.flags.imported_stage:
+		move_without_side_effects(deal, deal.flags.imported_stage)
+
+
+def on_update(deal):
+	"""After a save that changed the stage: the stage's side effects (postings to
+	ERPNext), in the same transaction, so a failure undoes the whole change."""
+	before = deal.get_doc_before_save()
+	if not before or before.stage == deal.stage or deal.flags.silent:
 		return
+	from crm_app.erpnext_integration.settings import posting_enabled
+
+	if posting_enabled():
+		from crm_app.erpnext_integration.deal_stage import on_stage_change
+
+		on_stage_change(deal, before.stage, deal.stage)
+
+
+def move_without_side_effects(deal, stage: str, comment: bool = False):
+	"""Move a deal to `stage` directly in the database, with its history row.
+
+	For facts that happened elsewhere (an import of a historical deal, a payment
+	or a delivery posted in ERPNext, a cancelled invoice): no workflow role
+	check, no postings; the history names the user who caused it."""
+	if deal.stage == stage:
+		return
+	now = now_datetime()
+	last = deal.stage_history[-1].changed_at if deal.stage_history else None
 	row = deal.append(
 		"stage_history",
 		{
 			"from_stage": deal.stage,
 			"stage": stage,
-			"changed_at": now_datetime(),
+			"changed_at": now,
 			"changed_by": frappe.session.user,
-			"seconds_in_previous_stage": 0,
+			"seconds_in_previous_stage": int(time_diff_in_seconds(now, last)) if last else 0,
 		},
 	)
 	row.db_insert()
 	deal.db_set("stage", stage, update_modified=False)
+	if comment:
+		deal.add_comment("Workflow", _(stage))
+
+
+def check_ledger_rules(deal, old_stage):
+	from crm_app.erpnext_integration.settings import posting_enabled
+
+	if posting_enabled() and not deal.flags.silent:
+		from crm_app.erpnext_integration.deal_stage import before_stage_change
+
+		before_stage_change(deal, old_stage, deal.stage)
 
 
 def check_stage_entry(deal):

@@ -28,3 +28,17 @@ class TestInstall(CRMTestCase):
 				paths.extend(methods)
 		for path in paths:
 			self.assertTrue(callable(frappe.get_attr(path)), path)
+
+	def test_erpnext_fields_only_with_erpnext(self):
+		"""ERPNext's links exist exactly where ERPNext is installed."""
+		has_erpnext = "erpnext" in frappe.get_installed_apps()
+		for doctype, fieldname in (
+			("Deal", "sales_invoice"),
+			("Client Company", "erpnext_customer"),
+			("Catalog Item", "erpnext_item"),
+			("CRM App Settings", "erpnext_company"),
+		):
+			self.assertEqual(bool(frappe.get_meta(doctype).get_field(fieldname)), has_erpnext, fieldname)
+		if has_erpnext:
+			self.assertTrue(frappe.get_meta("Sales Invoice").get_field("crm_deal"))
+			self.assertTrue(frappe.get_meta("Customer").get_field("crm_client_company"))

@@ -11,8 +11,22 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import pairwise
 
+NEGOTIATION = "Negotiation"
 INVOICE_ISSUED = "Invoice Issued"
+INVOICE_PAID = "Invoice Paid"
+GOODS_SHIPPED = "Goods Shipped"
 LOST = "Lost"
+LEDGER_STAGES = (INVOICE_ISSUED, INVOICE_PAID, GOODS_SHIPPED)
+
+
+def ledger_stage(paid: bool, shipped: bool) -> str:
+	"""The stage the ledger's facts put an invoiced deal at: shipped goods win
+	(a delivery may precede the payment), then payment, else the open invoice."""
+	if shipped:
+		return GOODS_SHIPPED
+	if paid:
+		return INVOICE_PAID
+	return INVOICE_ISSUED
 
 
 @dataclass(frozen=True)

@@ -73,6 +73,9 @@ class Deal(Document):
 	def after_insert(self):
 		stage_rules.after_insert(self)
 
+	def on_update(self):
+		stage_rules.on_update(self)
+
 	def validate_contact(self):
 		if not self.contact:
 			return
