@@ -40,7 +40,8 @@ class PipelineTestCase(CRMTestCase):
 		super().setUpClass()
 		make_user(SALES_USER, ["Sales User"])
 		make_user(MANAGER, ["Sales Manager"])
-		set_settings(own_deals_only=0, prices_include_vat=0, default_vat_rate=20)
+		# stage rules alone: no ERPNext postings (crm_app/erpnext_integration/tests covers those)
+		set_settings(own_deals_only=0, prices_include_vat=0, default_vat_rate=20, erpnext_enabled=0)
 		cls.company = make_company().name
 		cls.item = make_item(standard_rate=100).name
 

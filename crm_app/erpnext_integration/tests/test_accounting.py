@@ -398,3 +398,92 @@ class TestFailuresLeaveNoTrace(AccountingTestCase):
 		invoice = frappe.get_doc("Sales Invoice", deal.sales_invoice)
 		self.assertEqual((invoice.currency, flt(invoice.conversion_rate)), (foreign, 1.25))
 		self.assertAlmostEqual(invoice.base_grand_total, invoice.grand_total * 1.25, places=2)
+
+
+class TestWhoMayPost(AccountingTestCase):
+	def test_roles_for_payment(self):
+		deal = self.to_invoice(self.new_deal([{"catalog_item": self.service, "qty": 1}]).name, SALES_USER)
+		with self.assertRaises(frappe.ValidationError):
+			self.act(deal.name, "Confirm Payment", SALES_USER)
+		self.assertFalse(frappe.db.exists("Payment Entry", {"crm_deal": deal.name}))
+		self.act(deal.name, "Confirm Payment", ACCOUNTANT)
+		self.assertEqual(self.stage(deal.name), "Invoice Paid")
+		self.assertTrue(frappe.db.exists("Payment Entry", {"crm_deal": deal.name, "docstatus": 1}))
+
+	def test_deal_form_shows_its_documents(self):
+		data = frappe.get_meta("Deal").get_dashboard_data()
+		self.assertEqual(data.fieldname, "crm_deal")
+		items = {item for group in data.transactions for item in group["items"]}
+		self.assertTrue({"Sales Invoice", "Payment Entry", "Delivery Note"} <= items)
+
+	def test_missing_income_account(self):
+		deal = self.new_deal([{"catalog_item": self.service, "qty": 1}])
+		self.act(deal.name, "Start Negotiation")
+		default = frappe.get_cached_value("Company", self.company, "default_income_account")
+		frappe.db.set_value("Company", self.company, "default_income_account", None)
+		set_settings(income_account=None)
+		try:
+			with self.assertRaises(frappe.ValidationError):
+				self.act(deal.name, "Issue Invoice")
+			self.assertEqual(self.stage(deal.name), "Negotiation")
+			self.assertFalse(frappe.db.exists("Sales Invoice", {"crm_deal": deal.name}))
+		finally:
+			frappe.db.set_value("Company", self.company, "default_income_account", default)
+
+
+@skip_without_erpnext
+class TestConcurrentIssueInvoice(CRMTestCase):
+	"""Two users press Issue Invoice at once, on two database connections."""
+
+	def test_two_connections_one_invoice(self):
+		import threading
+
+		setup = AccountingTestCase
+		setup.setUpClass.__func__(setup)  # settings, items and accounts as the other tests
+		deal = make_deal(
+			make_company().name,
+			items=[{"catalog_item": setup.service, "qty": 1}],
+			currency=setup.currency,
+		)
+		deal.stage = "Negotiation"
+		deal.save()
+		frappe.db.commit()
+		site, results = frappe.local.site, []
+
+		def press():
+			frappe.init(site=site)
+			frappe.connect()
+			frappe.set_user("Administrator")
+			try:
+				from frappe.model.workflow import apply_workflow
+
+				apply_workflow(frappe.get_doc("Deal", deal.name).as_dict(), "Issue Invoice")
+				frappe.db.commit()
+				results.append("ok")
+			except Exception as e:
+				frappe.db.rollback()
+				results.append(type(e).__name__)
+			finally:
+				frappe.destroy()
+
+		threads = [threading.Thread(target=press) for _ in range(2)]
+		for t in threads:
+			t.start()
+		for t in threads:
+			t.join()
+		frappe.db.commit()
+		try:
+			self.assertEqual(results.count("ok"), 1, results)
+			self.assertEqual(
+				frappe.db.count("Sales Invoice", {"crm_deal": deal.name, "docstatus": ("<", 2)}), 1
+			)
+			self.assertEqual(frappe.db.get_value("Deal", deal.name, "stage"), "Invoice Issued")
+		finally:
+			for name in frappe.get_all("Sales Invoice", filters={"crm_deal": deal.name}, pluck="name"):
+				invoice = frappe.get_doc("Sales Invoice", name)
+				if invoice.docstatus == 1:
+					invoice.cancel()
+				frappe.delete_doc("Sales Invoice", name, force=True)
+			frappe.delete_doc("Deal", deal.name, force=True)
+			set_settings(erpnext_enabled=0)
+			frappe.db.commit()

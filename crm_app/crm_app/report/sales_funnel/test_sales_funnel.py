@@ -27,7 +27,13 @@ class TestSalesFunnel(CRMTestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
-		set_settings(own_deals_only=1, prices_include_vat=0, default_vat_rate=20, default_currency="RUB")
+		set_settings(
+			own_deals_only=1,
+			prices_include_vat=0,
+			default_vat_rate=20,
+			default_currency="RUB",
+			erpnext_enabled=0,
+		)
 		make_user(OWN_USER, ["Sales User"])
 		cls.company = make_company().name
 		item = make_item(standard_rate=100, vat_rate=20).name
