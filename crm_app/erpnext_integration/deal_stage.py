@@ -160,10 +160,6 @@ def build_invoice(deal, acc: AccountingSettings):
 		)
 	if deal.currency != acc.company_currency:
 		invoice.debit_to = ensure_receivable_account(customer, deal.currency, acc)
-	invoice.set_missing_values()
-	for line in invoice.items:
-		line.income_account = acc.income_account or line.income_account
-		line.cost_center = acc.cost_center or line.cost_center
 	return invoice
 
 

@@ -34,11 +34,12 @@ def sync_deal(invoice: str):
 	)
 	if not values or values.docstatus != 1 or values.is_return:
 		return
-	deal = _deal(values.crm_deal)
-	if not deal or deal.stage not in LEDGER_STAGES or deal.get("sales_invoice") != invoice:
+	state = frappe.db.get_value("Deal", values.crm_deal, ["stage", "sales_invoice"], as_dict=True)
+	if not state or state.stage not in LEDGER_STAGES or state.sales_invoice != invoice:
 		return
 	target = ledger_stage(paid=flt(values.outstanding_amount) <= 0, shipped=invoice_shipped(invoice))
-	move_without_side_effects(deal, target, comment=True)
+	if target != state.stage:
+		move_without_side_effects(_deal(values.crm_deal), target, comment=True)
 
 
 def sales_invoice_on_change(doc, method=None):
@@ -50,13 +51,12 @@ def sales_invoice_on_submit(doc, method=None):
 	"""An amended invoice takes the place of the cancelled one."""
 	if not posting_enabled() or not doc.get("crm_deal") or doc.is_return:
 		return
-	deal = _deal(doc.crm_deal)
-	if not deal:
-		return
-	if deal.get("sales_invoice") != doc.name and deal.stage == NEGOTIATION:
+	state = frappe.db.get_value("Deal", doc.crm_deal, ["stage", "sales_invoice"], as_dict=True)
+	if state and state.sales_invoice != doc.name and state.stage == NEGOTIATION:
+		deal = _deal(doc.crm_deal)
 		deal.db_set("sales_invoice", doc.name, update_modified=False)
 		move_without_side_effects(deal, INVOICE_ISSUED, comment=True)
-	sync_deal(doc.name)
+		sync_deal(doc.name)
 
 
 def sales_invoice_on_cancel(doc, method=None):

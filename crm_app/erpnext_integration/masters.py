@@ -10,9 +10,10 @@ from crm_app.erpnext_integration.settings import get_accounting_settings, postin
 
 
 def ensure_customer(client_company: str) -> str:
+	linked = frappe.db.get_value("Client Company", client_company, "erpnext_customer")
+	if linked and frappe.db.exists("Customer", linked):
+		return linked
 	company = frappe.get_doc("Client Company", client_company)
-	if company.get("erpnext_customer") and frappe.db.exists("Customer", company.erpnext_customer):
-		return company.erpnext_customer
 	existing = frappe.db.get_value("Customer", {"crm_client_company": company.name}, "name")
 	if existing:
 		company.db_set("erpnext_customer", existing, update_modified=False)
@@ -50,9 +51,10 @@ def update_customer(doc, method=None):
 
 
 def ensure_contact(client_contact: str, customer: str) -> str:
+	linked = frappe.db.get_value("Client Contact", client_contact, "erpnext_contact")
+	if linked and frappe.db.exists("Contact", linked):
+		return linked
 	person = frappe.get_doc("Client Contact", client_contact)
-	if person.get("erpnext_contact") and frappe.db.exists("Contact", person.erpnext_contact):
-		return person.erpnext_contact
 	contact = frappe.get_doc(
 		{
 			"doctype": "Contact",
@@ -84,9 +86,10 @@ def ensure_uom(uom: str):
 
 
 def ensure_item(catalog_item: str) -> str:
+	linked = frappe.db.get_value("Catalog Item", catalog_item, "erpnext_item")
+	if linked and frappe.db.exists("Item", linked):
+		return linked
 	item = frappe.get_doc("Catalog Item", catalog_item)
-	if item.get("erpnext_item") and frappe.db.exists("Item", item.erpnext_item):
-		return item.erpnext_item
 	existing = frappe.db.get_value("Item", {"crm_catalog_item": item.name}, "name")
 	if not existing and frappe.db.exists("Item", item.item_code):
 		# An ERPNext item with the same code that nobody linked yet: adopt it.

@@ -143,13 +143,18 @@ def check_frozen(deal, before, frozen: set[str]):
 		)
 
 
+def _history_rows(rows) -> list[tuple]:
+	return [(row.name, *(str(row.get(f) or "") for f in HISTORY_FIELDS)) for row in rows]
+
+
 def rebuild_history(deal, before, old_stage):
 	"""The history is the saved one plus a row for this change: rows sent by the
 	client (added, edited or removed) are ignored."""
 	saved = list(before.get("stage_history")) if before else []
-	deal.set("stage_history", [])
-	for row in saved:
-		deal.append("stage_history", {"name": row.name, **{f: row.get(f) for f in HISTORY_FIELDS}})
+	if _history_rows(deal.get("stage_history")) != _history_rows(saved):
+		deal.set("stage_history", [])
+		for row in saved:
+			deal.append("stage_history", {"name": row.name, **{f: row.get(f) for f in HISTORY_FIELDS}})
 	if before and old_stage == deal.stage:
 		return
 	now = now_datetime()
