@@ -487,3 +487,19 @@ class TestConcurrentIssueInvoice(CRMTestCase):
 			frappe.delete_doc("Deal", deal.name, force=True)
 			set_settings(erpnext_enabled=0)
 			frappe.db.commit()
+
+
+@skip_without_erpnext
+class TestInvoiceBenchmark(CRMTestCase):
+	"""The benchmark itself is not a test; this keeps it running at a tiny size."""
+
+	def test_runs(self):
+		from crm_app.benchmarks.invoice import run
+
+		result = run(runs=2, warmup=0)
+		self.assertEqual(result["runs"], 2)
+		self.assertGreater(result["issue_invoice_ms"], 0)
+		self.assertGreater(result["bare_sales_invoice_ms"], 0)
+		self.assertAlmostEqual(
+			result["ratio"], result["issue_invoice_ms"] / result["bare_sales_invoice_ms"], places=2
+		)
