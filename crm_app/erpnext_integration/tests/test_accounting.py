@@ -503,3 +503,52 @@ class TestInvoiceBenchmark(CRMTestCase):
 		self.assertAlmostEqual(
 			result["ratio"], result["issue_invoice_ms"] / result["bare_sales_invoice_ms"], places=2
 		)
+
+
+class TestMasters(AccountingTestCase):
+	def test_customer_contact_and_items_linked_both_ways(self):
+		from crm_app.tests.utils import make_contact
+
+		company = make_company(entity_type="Sole Proprietor", company_name="IP Ivanov")
+		contact = make_contact(company.name, email=f"ivanov-{frappe.generate_hash(length=5)}@example.com")
+		deal = make_deal(
+			company.name,
+			contact=contact.name,
+			items=[{"catalog_item": self.product, "qty": 1}, {"catalog_item": self.service, "qty": 1}],
+			currency=self.currency,
+		)
+		invoice = frappe.get_doc("Sales Invoice", self.to_invoice(deal.name).sales_invoice)
+		customer = frappe.get_doc("Customer", invoice.customer)
+		self.assertEqual((customer.customer_type, customer.tax_id), ("Individual", company.inn))
+		erp_contact = frappe.db.get_value("Client Contact", contact.name, "erpnext_contact")
+		self.assertEqual(invoice.contact_person, erp_contact)
+		self.assertTrue(
+			frappe.db.exists(
+				"Dynamic Link",
+				{"parent": erp_contact, "link_doctype": "Customer", "link_name": customer.name},
+			)
+		)
+		for catalog_item, is_stock in ((self.product, 1), (self.service, 0)):
+			item = frappe.db.get_value("Catalog Item", catalog_item, "erpnext_item")
+			self.assertEqual(
+				frappe.db.get_value("Item", item, ["is_stock_item", "crm_catalog_item"]),
+				(is_stock, catalog_item),
+			)
+
+		company.reload()
+		company.company_name = "IP Ivanov Ivan"
+		company.save()
+		self.assertEqual(frappe.db.get_value("Customer", customer.name, "customer_name"), "IP Ivanov Ivan")
+
+	def test_frozen_accounts_date(self):
+		deal = self.new_deal([{"catalog_item": self.service, "qty": 1}])
+		self.act(deal.name, "Start Negotiation")
+		frappe.db.set_single_value("Accounts Settings", "acc_frozen_upto", add_days(nowdate(), 1))
+		frappe.db.set_single_value("Accounts Settings", "frozen_accounts_modifier", None)
+		try:
+			with self.assertRaises(frappe.ValidationError):
+				self.act(deal.name, "Issue Invoice", SALES_USER)
+			self.assertEqual(self.stage(deal.name), "Negotiation")
+			self.assertFalse(frappe.db.exists("Sales Invoice", {"crm_deal": deal.name}))
+		finally:
+			frappe.db.set_single_value("Accounts Settings", "acc_frozen_upto", None)
