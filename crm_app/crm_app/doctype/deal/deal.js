@@ -31,6 +31,7 @@ frappe.ui.form.on("Deal", {
 		if (frm.selected_workflow_action !== "Mark Lost") return;
 		frappe.dom.unfreeze();
 		return new Promise((resolve, reject) => {
+			let submitted = false;
 			const dialog = new frappe.ui.Dialog({
 				title: __("Mark Lost"),
 				fields: [
@@ -44,6 +45,7 @@ frappe.ui.form.on("Deal", {
 				],
 				primary_action_label: __("Mark Lost"),
 				primary_action(values) {
+					submitted = true;
 					dialog.hide();
 					frappe.dom.freeze();
 					frappe.db
@@ -56,7 +58,7 @@ frappe.ui.form.on("Deal", {
 				},
 			});
 			dialog.onhide = () => {
-				if (!frappe.dom.freeze_count) reject();
+				if (!submitted) reject();
 			};
 			dialog.show();
 		});
