@@ -552,3 +552,32 @@ class TestMasters(AccountingTestCase):
 			self.assertFalse(frappe.db.exists("Sales Invoice", {"crm_deal": deal.name}))
 		finally:
 			frappe.db.set_single_value("Accounts Settings", "acc_frozen_upto", None)
+
+
+class TestCurrencyConflict(AccountingTestCase):
+	def test_customer_invoiced_in_one_currency_refuses_another(self):
+		foreign = "EUR" if self.currency != "EUR" else "GBP"
+		if not frappe.db.exists(
+			"Currency Exchange", {"from_currency": foreign, "to_currency": self.currency, "date": nowdate()}
+		):
+			frappe.get_doc(
+				{
+					"doctype": "Currency Exchange",
+					"date": nowdate(),
+					"from_currency": foreign,
+					"to_currency": self.currency,
+					"exchange_rate": 1.1,
+					"for_selling": 1,
+				}
+			).insert(ignore_permissions=True)
+		company = make_company().name
+		first = make_deal(company, items=[{"catalog_item": self.service, "qty": 1}], currency=self.currency)
+		self.to_invoice(first.name)
+		second = make_deal(company, items=[{"catalog_item": self.service, "qty": 1}], currency=foreign)
+		self.act(second.name, "Start Negotiation")
+		with self.assertRaises(frappe.ValidationError):
+			self.act(second.name, "Issue Invoice")
+		self.assertEqual(self.stage(second.name), "Negotiation")
+		self.assertFalse(frappe.db.exists("Sales Invoice", {"crm_deal": second.name}))
+		customer = frappe.db.get_value("Client Company", company, "erpnext_customer")
+		self.assertFalse(frappe.db.exists("Party Account", {"parent": customer}))
