@@ -9,17 +9,38 @@ import frappe
 from crm_app.erpnext_integration.settings import get_accounting_settings, posting_enabled
 
 
-def ensure_customer(client_company: str) -> str:
-	linked = frappe.db.get_value("Client Company", client_company, "erpnext_customer")
-	if linked and frappe.db.exists("Customer", linked):
+def _linked(
+	doctype: str, name: str, link_field: str, target: str, back_field: str | None = None
+) -> str | None:
+	"""The ERPNext record linked to a CRM record, if any: by the CRM record's link,
+	else by the ERPNext record's link back (which then restores the forward link)."""
+	linked = frappe.db.get_value(doctype, name, link_field)
+	if linked and frappe.db.exists(target, linked):
 		return linked
+	found = frappe.db.get_value(target, {back_field: name}, "name") if back_field else None
+	if found:
+		frappe.db.set_value(doctype, name, link_field, found, update_modified=False)
+	return found
+
+
+def _create_linked(source, link_field: str, values: dict) -> str:
+	"""Insert an ERPNext record for a CRM record and link the CRM record to it."""
+	doc = frappe.get_doc(values)
+	doc.flags.ignore_permissions = True
+	doc.insert()
+	source.db_set(link_field, doc.name, update_modified=False)
+	return doc.name
+
+
+def ensure_customer(client_company: str) -> str:
+	found = _linked("Client Company", client_company, "erpnext_customer", "Customer", "crm_client_company")
+	if found:
+		return found
 	company = frappe.get_doc("Client Company", client_company)
-	existing = frappe.db.get_value("Customer", {"crm_client_company": company.name}, "name")
-	if existing:
-		company.db_set("erpnext_customer", existing, update_modified=False)
-		return existing
 	acc = get_accounting_settings()
-	customer = frappe.get_doc(
+	return _create_linked(
+		company,
+		"erpnext_customer",
 		{
 			"doctype": "Customer",
 			"customer_name": company.company_name,
@@ -28,12 +49,8 @@ def ensure_customer(client_company: str) -> str:
 			"territory": acc.territory,
 			"tax_id": company.inn or None,
 			"crm_client_company": company.name,
-		}
+		},
 	)
-	customer.flags.ignore_permissions = True
-	customer.insert()
-	company.db_set("erpnext_customer", customer.name, update_modified=False)
-	return customer.name
 
 
 def update_customer(doc, method=None):
@@ -51,11 +68,13 @@ def update_customer(doc, method=None):
 
 
 def ensure_contact(client_contact: str, customer: str) -> str:
-	linked = frappe.db.get_value("Client Contact", client_contact, "erpnext_contact")
-	if linked and frappe.db.exists("Contact", linked):
-		return linked
+	found = _linked("Client Contact", client_contact, "erpnext_contact", "Contact")
+	if found:
+		return found
 	person = frappe.get_doc("Client Contact", client_contact)
-	contact = frappe.get_doc(
+	return _create_linked(
+		person,
+		"erpnext_contact",
 		{
 			"doctype": "Contact",
 			"first_name": person.first_name,
@@ -72,12 +91,8 @@ def ensure_contact(client_contact: str, customer: str) -> str:
 				for i, number in enumerate(filter(None, (person.phone, person.mobile)))
 			],
 			"links": [{"link_doctype": "Customer", "link_name": customer}],
-		}
+		},
 	)
-	contact.flags.ignore_permissions = True
-	contact.insert()
-	person.db_set("erpnext_contact", contact.name, update_modified=False)
-	return contact.name
 
 
 def ensure_uom(uom: str):
@@ -86,21 +101,20 @@ def ensure_uom(uom: str):
 
 
 def ensure_item(catalog_item: str) -> str:
-	linked = frappe.db.get_value("Catalog Item", catalog_item, "erpnext_item")
-	if linked and frappe.db.exists("Item", linked):
-		return linked
+	found = _linked("Catalog Item", catalog_item, "erpnext_item", "Item", "crm_catalog_item")
+	if found:
+		return found
 	item = frappe.get_doc("Catalog Item", catalog_item)
-	existing = frappe.db.get_value("Item", {"crm_catalog_item": item.name}, "name")
-	if not existing and frappe.db.exists("Item", item.item_code):
+	if frappe.db.exists("Item", item.item_code):
 		# An ERPNext item with the same code that nobody linked yet: adopt it.
 		frappe.db.set_value("Item", item.item_code, "crm_catalog_item", item.name, update_modified=False)
-		existing = item.item_code
-	if existing:
-		item.db_set("erpnext_item", existing, update_modified=False)
-		return existing
+		item.db_set("erpnext_item", item.item_code, update_modified=False)
+		return item.item_code
 	acc = get_accounting_settings()
 	ensure_uom(item.uom)
-	erp_item = frappe.get_doc(
+	return _create_linked(
+		item,
+		"erpnext_item",
 		{
 			"doctype": "Item",
 			"item_code": item.item_code,
@@ -112,12 +126,8 @@ def ensure_item(catalog_item: str) -> str:
 			"description": item.description or item.item_name,
 			"disabled": item.disabled,
 			"crm_catalog_item": item.name,
-		}
+		},
 	)
-	erp_item.flags.ignore_permissions = True
-	erp_item.insert()
-	item.db_set("erpnext_item", erp_item.name, update_modified=False)
-	return erp_item.name
 
 
 def update_item(doc, method=None):
