@@ -10,6 +10,14 @@ app_license = "mit"
 
 required_apps = ["frappe"]
 
+# Jinja
+# ----------
+
+# methods for the print formats
+jinja = {
+	"methods": ["crm_app.printing.deal_print_context"],
+}
+
 # Installation
 # ------------
 

@@ -568,7 +568,40 @@ def check_desk_records() -> list[str]:
 	return problems
 
 
+def check_print_formats() -> list[str]:
+	"""Standard Jinja print formats on app DocTypes that compile."""
+	from jinja2 import Environment, TemplateSyntaxError
+
+	problems = []
+	for name, data in _records("Print Format").items():
+		if data.get("standard") != "Yes" or data.get("module") not in modules():
+			problems.append(f"Print Format {name}: must be standard and in the app's module")
+		if data.get("doc_type") not in app_doctypes():
+			problems.append(f"Print Format {name}: doc_type {data.get('doc_type')!r} is not an app DocType")
+		if data.get("print_format_type") == "Jinja":
+			try:
+				Environment().parse(data.get("html") or "")
+			except TemplateSyntaxError as e:
+				problems.append(f"Print Format {name}: Jinja error {e}")
+	return problems
+
+
+def check_translations() -> list[str]:
+	"""translations/*.csv: two or three columns a row, placeholders kept."""
+	problems = []
+	for path in sorted((APP / "translations").glob("*.csv")):
+		with open(path, newline="") as f:
+			for number, row in enumerate(csv.reader(f), start=1):
+				if len(row) not in (2, 3) or not row[0] or not row[1]:
+					problems.append(f"{path.name}:{number}: needs source and translation")
+				elif set(re.findall(r"\{\d\}", row[0])) != set(re.findall(r"\{\d\}", row[1])):
+					problems.append(f"{path.name}:{number}: placeholders differ")
+	return problems
+
+
 ALL_CHECKS = (
+	check_print_formats,
+	check_translations,
 	check_desk_records,
 	check_workflow_seeds,
 	check_reports,

@@ -22,6 +22,8 @@ class CRMAppSettings(Document):
 		default_phone_region: DF.Data | None
 		default_uom: DF.Data | None
 		default_vat_rate: DF.Percent
+		offer_terms: DF.SmallText | None
+		offer_validity_days: DF.Int
 		own_deals_only: DF.Check
 		prices_include_vat: DF.Check
 		seller_address: DF.SmallText | None
