@@ -11,12 +11,14 @@ def before_install():
 
 
 def after_install():
+	from crm_app.documents.setup import ensure_email_templates
 	from crm_app.pipeline.board import ensure_board, sync_stage_options
 	from crm_app.pipeline.setup import ensure_pipeline
 
 	ensure_pipeline()
 	sync_stage_options()
 	ensure_board()
+	ensure_email_templates()
 	setup_erpnext_integration()
 	frappe.clear_cache()
 
@@ -47,11 +49,13 @@ def ensure_roles():
 
 
 def before_uninstall():
+	from crm_app.documents.setup import remove_email_templates
 	from crm_app.pipeline.board import remove_board
 	from crm_app.pipeline.setup import remove_pipeline
 
 	remove_board()
 	remove_pipeline()
+	remove_email_templates()
 	if "erpnext" in frappe.get_installed_apps():
 		from crm_app.erpnext_integration.custom_fields import delete_custom_fields
 

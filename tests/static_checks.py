@@ -599,7 +599,46 @@ def check_translations() -> list[str]:
 	return problems
 
 
+def check_notifications() -> list[str]:
+	"""Standard notifications: a controller module and a message file beside the JSON
+	(Frappe reads the message from the file), templates that compile."""
+	from jinja2 import Environment, TemplateSyntaxError
+
+	problems = []
+	for name, data in _records("Notification").items():
+		path = Path(data["__path"])
+		if not data.get("is_standard") or data.get("module") not in modules():
+			problems.append(f"Notification {name}: must be standard and in the app's module")
+		if data.get("document_type") not in app_doctypes():
+			problems.append(f"Notification {name}: unknown document_type {data.get('document_type')!r}")
+		if not path.with_suffix(".py").exists():
+			problems.append(f"Notification {name}: no {path.stem}.py beside it")
+		message = path.with_suffix(".html" if data.get("message_type") == "HTML" else ".md")
+		if not message.exists():
+			problems.append(f"Notification {name}: no message file {message.name}")
+		for text in (data.get("subject") or "", message.read_text() if message.exists() else ""):
+			try:
+				Environment().parse(text)
+			except TemplateSyntaxError as e:
+				problems.append(f"Notification {name}: Jinja error {e}")
+		fields = {f["fieldname"] for f in app_doctypes().get(data.get("document_type"), {}).get("fields", [])}
+		if data.get("value_changed") and data["value_changed"] not in fields:
+			problems.append(f"Notification {name}: value_changed {data['value_changed']!r} is not a field")
+		for recipient in data.get("recipients", []):
+			field = recipient.get("receiver_by_document_field")
+			if field and field not in fields | {"owner"}:
+				problems.append(f"Notification {name}: recipient field {field!r} is not a field")
+	for template in json.loads((APP / "documents" / "email_templates.json").read_text()):
+		for text in (template["subject"], template["response"]):
+			try:
+				Environment().parse(text)
+			except TemplateSyntaxError as e:
+				problems.append(f"Email Template {template['name']}: Jinja error {e}")
+	return problems
+
+
 ALL_CHECKS = (
+	check_notifications,
 	check_print_formats,
 	check_translations,
 	check_desk_records,

@@ -22,6 +22,12 @@ frappe.ui.form.on("Deal", {
 		}
 	},
 
+	refresh(frm) {
+		if (!frm.is_new() && frm.doc.stage === "Negotiation") {
+			frm.add_custom_button(__("Send Offer"), () => send_offer(frm));
+		}
+	},
+
 	client_company(frm) {
 		if (frm.doc.contact) frm.set_value("contact", null);
 	},
@@ -79,3 +85,16 @@ frappe.ui.form.on("Deal Item", {
 			});
 	},
 });
+
+// The mail composer with the Commercial Offer Letter and the Commercial Offer PDF.
+function send_offer(frm) {
+	const composer = new frappe.views.CommunicationComposer({
+		doc: frm.doc,
+		frm: frm,
+		recipients: frm.doc.contact_email || "",
+		subject: __("Commercial offer {0}", [frm.doc.name]),
+		attach_document_print: 1,
+	});
+	composer.dialog.set_value("select_print_format", "Commercial Offer");
+	composer.dialog.set_value("email_template", "Commercial Offer Letter");
+}

@@ -24,6 +24,10 @@ class Deal(Document):
 
 		client_company: DF.Link
 		contact: DF.Link | None
+		contact_email: DF.Data | None
+		contact_email_opt_in: DF.Check
+		contact_mobile: DF.Data | None
+		contact_sms_opt_in: DF.Check
 		currency: DF.Link
 		expected_close_date: DF.Date | None
 		grand_total: DF.Currency

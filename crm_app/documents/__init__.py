@@ -1,0 +1,1 @@
+"""Letters, notifications and other documents of a deal."""
