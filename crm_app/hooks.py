@@ -104,6 +104,15 @@ doc_events = {
 	},
 }
 
+# Scheduled Tasks
+# ---------------
+
+scheduler_events = {
+	"daily": [
+		"crm_app.documents.reminders.daily",
+	],
+}
+
 # Testing
 # -------
 

@@ -92,6 +92,9 @@ def move_without_side_effects(deal, stage: str, comment: bool = False):
 	deal.db_set("stage", stage, update_modified=False)
 	if comment:
 		deal.add_comment("Workflow", _(stage))
+	from crm_app.documents.reminders import sync_next_contact
+
+	sync_next_contact(deal)
 
 
 def check_ledger_rules(deal, old_stage):

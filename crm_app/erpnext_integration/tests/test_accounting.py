@@ -615,3 +615,36 @@ class TestReconciliation(AccountingTestCase):
 		tool.reconcile()
 		self.assertEqual(flt(frappe.db.get_value("Sales Invoice", invoice.name, "outstanding_amount")), 0)
 		self.assertEqual(self.stage(deal.name), "Invoice Paid")
+
+
+class TestPaymentReminder(AccountingTestCase):
+	def test_overdue_invoice_reminded_once_per_period(self):
+		from crm_app.documents.setup import ensure_email_templates
+		from crm_app.erpnext_integration.reminders import send_payment_reminders
+		from crm_app.tests.test_notifications import outgoing_account
+		from crm_app.tests.utils import make_contact
+
+		ensure_email_templates()
+		outgoing_account()
+		set_settings(payment_reminder_days=3)
+		company = make_company().name
+		contact = make_contact(
+			company, email=f"payer-{frappe.generate_hash(length=5)}@example.com", email_opt_in=1
+		)
+		deal = make_deal(
+			company,
+			contact=contact.name,
+			items=[{"catalog_item": self.service, "qty": 1}],
+			currency=self.currency,
+		)
+		deal = self.to_invoice(deal.name)
+		frappe.db.set_value("Sales Invoice", deal.sales_invoice, "due_date", add_days(nowdate(), -5))
+		sent_before = frappe.db.count(
+			"Email Queue", {"reference_name": deal.name, "message": ("like", "%crm-payment-reminder%")}
+		)
+		send_payment_reminders()
+		send_payment_reminders()
+		sent = frappe.db.count(
+			"Email Queue", {"reference_name": deal.name, "message": ("like", "%crm-payment-reminder%")}
+		)
+		self.assertEqual(sent - sent_before, 1)

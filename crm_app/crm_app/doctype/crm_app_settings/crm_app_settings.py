@@ -22,9 +22,11 @@ class CRMAppSettings(Document):
 		default_phone_region: DF.Data | None
 		default_uom: DF.Data | None
 		default_vat_rate: DF.Percent
+		idle_days: DF.Int
 		offer_terms: DF.SmallText | None
 		offer_validity_days: DF.Int
 		own_deals_only: DF.Check
+		payment_reminder_days: DF.Int
 		prices_include_vat: DF.Check
 		seller_address: DF.SmallText | None
 		seller_bank_name: DF.Data | None

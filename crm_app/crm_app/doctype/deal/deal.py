@@ -6,6 +6,7 @@ from frappe import _
 from frappe.model.document import Document
 
 from crm_app.crm_app.deal_lines import catalog_defaults, check_lines, prepare_lines, set_totals
+from crm_app.documents.reminders import sync_next_contact
 from crm_app.pipeline import rules as stage_rules
 from crm_app.utils.settings import default_currency, get_settings
 
@@ -79,6 +80,7 @@ class Deal(Document):
 
 	def on_update(self):
 		stage_rules.on_update(self)
+		sync_next_contact(self)
 
 	def validate_contact(self):
 		if not self.contact:
