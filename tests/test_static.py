@@ -123,6 +123,8 @@ def _doctype(**overrides):
 	],
 )
 def test_validator_catches(overrides, expected):
+	if expected == "neither" and not sc.reference_available():
+		pytest.skip("an unknown Link target is recognised only with the upstream name lists")
 	problems = sc.check_doctype(_doctype(**overrides))
 	assert any(expected in p for p in problems), problems
 
