@@ -642,7 +642,27 @@ def check_notifications() -> list[str]:
 	return problems
 
 
+def check_web_forms() -> list[str]:
+	"""Standard web forms on app DocTypes, whose fields exist there."""
+	problems = []
+	for name, data in _records("Web Form").items():
+		doc = app_doctypes().get(data.get("doc_type"))
+		if doc is None:
+			problems.append(f"Web Form {name}: doc_type {data.get('doc_type')!r} is not an app DocType")
+			continue
+		if not data.get("is_standard") or data.get("module") not in modules():
+			problems.append(f"Web Form {name}: must be standard and in the app's module")
+		fields = {f["fieldname"] for f in doc["fields"]}
+		for field in data.get("web_form_fields", []):
+			if field["fieldname"] not in fields:
+				problems.append(f"Web Form {name}: field {field['fieldname']!r} is not on {doc['name']}")
+		if not Path(data["__path"]).with_suffix(".py").exists():
+			problems.append(f"Web Form {name}: no controller module beside it")
+	return problems
+
+
 ALL_CHECKS = (
+	check_web_forms,
 	check_notifications,
 	check_print_formats,
 	check_translations,

@@ -63,7 +63,10 @@ class Deal(Document):
 
 	def before_validate(self):
 		self.currency = self.currency or default_currency()
-		self.responsible = self.responsible or frappe.session.user
+		if self.responsible == "Guest":
+			self.responsible = None  # a request from the website: an assignment rule decides
+		elif not self.responsible and frappe.session.user != "Guest":
+			self.responsible = frappe.session.user
 		if not self.title and self.client_company:
 			self.title = frappe.db.get_value("Client Company", self.client_company, "company_name")
 

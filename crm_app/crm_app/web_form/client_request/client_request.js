@@ -1,0 +1,3 @@
+frappe.ready(function () {
+	// the form is public: nothing to prepare
+});

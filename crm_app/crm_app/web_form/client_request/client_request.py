@@ -1,0 +1,2 @@
+def get_context(context):
+	"""The form needs nothing beyond what Frappe provides."""

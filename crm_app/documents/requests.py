@@ -1,0 +1,72 @@
+"""Requests from the web form "Client Request": the client base is searched first
+(the company by INN, the person by e-mail or phone), then a deal is opened at the
+first stage with source "Web Form"."""
+
+import frappe
+from frappe import _
+
+from crm_app.crm_app.doctype.client_contact.client_contact import find_contact_by
+from crm_app.utils.requisites import LEGAL_ENTITY, SOLE_PROPRIETOR
+
+
+def find_or_create_company(request) -> str:
+	if request.inn:
+		found = frappe.get_all(
+			"Client Company", filters={"inn": request.inn}, pluck="name", order_by="creation asc", limit=1
+		)
+		if found:
+			return found[0]
+	company = frappe.get_doc(
+		{
+			"doctype": "Client Company",
+			"company_name": request.company_name or request.full_name,
+			"entity_type": SOLE_PROPRIETOR if len(request.inn or "") == 12 else LEGAL_ENTITY,
+			"inn": request.inn,
+			"email": request.email,
+			"phone": request.phone,
+		}
+	)
+	company.insert(ignore_permissions=True)
+	return company.name
+
+
+def find_or_create_contact(request, company: str) -> str:
+	for value, fields in ((request.email, ("email",)), (request.phone, ("phone", "mobile"))):
+		found = find_contact_by(value, fields) if value else None
+		if found:
+			owner = frappe.db.get_value("Client Contact", found, "company")
+			if not owner:
+				frappe.db.set_value("Client Contact", found, "company", company)
+			if owner in (None, "", company):
+				return found
+	contact = frappe.get_doc(
+		{
+			"doctype": "Client Contact",
+			"first_name": request.full_name,
+			"company": company,
+			"email": request.email,
+			"phone": request.phone,
+		}
+	)
+	contact.insert(ignore_permissions=True)
+	return contact.name
+
+
+def create_deal(request):
+	company = find_or_create_company(request)
+	contact = find_or_create_contact(request, company)
+	notes = "\n\n".join(filter(None, (request.message, request.items_of_interest)))
+	deal = frappe.get_doc(
+		{
+			"doctype": "Deal",
+			"client_company": company,
+			"contact": contact,
+			"source": "Web Form",
+			"title": _("Request from {0}").format(request.company_name or request.full_name),
+			"notes": notes,
+		}
+	)
+	deal.flags.from_web_form = True
+	deal.insert(ignore_permissions=True)
+	request.db_set({"deal": deal.name, "client_company": company, "client_contact": contact})
+	return deal.name

@@ -1,0 +1,76 @@
+"""The public web form Client Request: finds or creates the client, opens a deal."""
+
+import json
+
+import frappe
+from frappe.website.doctype.web_form.web_form import accept
+
+from crm_app.tests import CRMTestCase
+from crm_app.tests.utils import random_inn, set_settings
+
+WEB_FORM = "Client Request"
+
+
+def submit(**data):
+	"""As a guest would, through the web form's own endpoint."""
+	frappe.set_user("Guest")
+	try:
+		return accept(web_form=WEB_FORM, data=json.dumps({"doctype": "Client Request", **data}))
+	finally:
+		frappe.set_user("Administrator")
+
+
+class TestClientRequest(CRMTestCase):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		set_settings(default_phone_region="RU", erpnext_enabled=0)
+
+	def test_web_form_is_public_on_its_route(self):
+		form = frappe.get_doc("Web Form", WEB_FORM)
+		self.assertEqual(
+			(form.route, form.doc_type, form.login_required, form.published),
+			("client-request", "Client Request", 0, 1),
+		)
+
+	def test_request_opens_a_deal_and_reuses_the_client(self):
+		inn = random_inn()
+		email = f"buyer-{frappe.generate_hash(length=6)}@example.com"
+		first = submit(
+			full_name="Анна Смирнова", company_name="ООО Луч", inn=inn, email=email, message="Нужен насос"
+		)
+		deal = frappe.get_doc("Deal", frappe.db.get_value("Client Request", first.name, "deal"))
+		self.assertEqual((deal.stage, deal.source), ("Request Received", "Web Form"))
+		self.assertNotEqual(deal.responsible, "Guest")
+		self.assertEqual(frappe.db.get_value("Client Company", deal.client_company, "inn"), inn)
+		self.assertEqual(frappe.db.get_value("Client Contact", deal.contact, "email"), email)
+		self.assertIn("Нужен насос", deal.notes)
+
+		second = submit(full_name="Анна", inn=inn, email=email.upper(), phone="8 916 000-11-22")
+		again = frappe.get_doc("Deal", frappe.db.get_value("Client Request", second.name, "deal"))
+		self.assertNotEqual(again.name, deal.name)
+		self.assertEqual((again.client_company, again.contact), (deal.client_company, deal.contact))
+
+	def test_form_cannot_set_stage_responsible_or_amounts(self):
+		request = submit(
+			full_name="Mallory",
+			email=f"m-{frappe.generate_hash(length=6)}@example.com",
+			stage="Invoice Paid",
+			responsible="Administrator",
+			grand_total=1,
+			deal="DEAL-HACK",
+		)
+		deal = frappe.get_doc("Deal", frappe.db.get_value("Client Request", request.name, "deal"))
+		self.assertEqual(deal.stage, "Request Received")
+		self.assertEqual(deal.grand_total, 0)
+		self.assertNotEqual(deal.name, "DEAL-HACK")
+
+	def test_bad_input_is_refused(self):
+		for data in (
+			{"full_name": "X", "email": "not-an-email"},
+			{"full_name": "X", "phone": "123"},
+			{"full_name": "X", "email": "x@example.com", "inn": "7707083894"},
+			{"full_name": "X"},
+		):
+			with self.subTest(data=data), self.assertRaises(frappe.ValidationError):
+				submit(**data)
