@@ -79,6 +79,9 @@ doc_events = {
 	"Workflow": {
 		"on_update": "crm_app.pipeline.board.on_workflow_update",
 	},
+	"ToDo": {
+		"after_insert": "crm_app.documents.assignment.assignee_becomes_responsible",
+	},
 	# ERPNext integration: the handlers do nothing unless ERPNext posting is enabled.
 	"CRM App Settings": {
 		"validate": "crm_app.erpnext_integration.settings.validate_settings",

@@ -11,6 +11,7 @@ def before_install():
 
 
 def after_install():
+	from crm_app.documents.assignment import ensure_assignment_rule
 	from crm_app.documents.setup import ensure_email_templates
 	from crm_app.pipeline.board import ensure_board, sync_stage_options
 	from crm_app.pipeline.setup import ensure_pipeline
@@ -19,6 +20,7 @@ def after_install():
 	sync_stage_options()
 	ensure_board()
 	ensure_email_templates()
+	ensure_assignment_rule()
 	setup_erpnext_integration()
 	frappe.clear_cache()
 
@@ -49,6 +51,7 @@ def ensure_roles():
 
 
 def before_uninstall():
+	from crm_app.documents.assignment import remove_assignment_rule
 	from crm_app.documents.setup import remove_email_templates
 	from crm_app.pipeline.board import remove_board
 	from crm_app.pipeline.setup import remove_pipeline
@@ -56,6 +59,7 @@ def before_uninstall():
 	remove_board()
 	remove_pipeline()
 	remove_email_templates()
+	remove_assignment_rule()
 	if "erpnext" in frappe.get_installed_apps():
 		from crm_app.erpnext_integration.custom_fields import delete_custom_fields
 

@@ -33,13 +33,13 @@ def _open_todos(deal_name: str) -> list[str]:
 
 def sync_next_contact(deal):
 	"""One open ToDo for the responsible on the next contact date; updated when the
-	date or the responsible changes, closed when the deal is won or lost or the date
-	is cleared."""
+	date or the responsible changes, cancelled when the deal is won or lost or the date
+	is cleared (Cancelled, not Closed: Frappe's assignment rules reopen closed ToDos)."""
 	todos = _open_todos(deal.name)
 	wanted = deal.next_contact_date and deal.responsible and deal.stage not in CLOSED_STAGES
 	if not wanted:
 		for name in todos:
-			frappe.db.set_value("ToDo", name, "status", "Closed")
+			frappe.db.set_value("ToDo", name, "status", "Cancelled")
 		return
 	values = {
 		"allocated_to": deal.responsible,
@@ -49,7 +49,7 @@ def sync_next_contact(deal):
 	if todos:
 		todo = frappe.get_doc("ToDo", todos[0])
 		for name in todos[1:]:
-			frappe.db.set_value("ToDo", name, "status", "Closed")
+			frappe.db.set_value("ToDo", name, "status", "Cancelled")
 		if any(str(todo.get(k) or "") != str(v) for k, v in values.items()):
 			todo.update(values)
 			todo.save(ignore_permissions=True)

@@ -74,3 +74,29 @@ class TestClientRequest(CRMTestCase):
 		):
 			with self.subTest(data=data), self.assertRaises(frappe.ValidationError):
 				submit(**data)
+
+
+class TestRequestAssignment(CRMTestCase):
+	def test_requests_go_round_robin_and_the_assignee_is_responsible(self):
+		from crm_app.documents.assignment import RULE
+		from crm_app.tests.utils import make_user
+
+		first = make_user("crm-rr-1@example.com", ["Sales User"])
+		second = make_user("crm-rr-2@example.com", ["Sales User"])
+		rule = frappe.get_doc("Assignment Rule", RULE)
+		rule.set("users", [{"user": first}, {"user": second}])
+		rule.last_user = None
+		rule.disabled = 0
+		rule.save()
+
+		responsibles = []
+		for i in range(2):
+			request = submit(
+				full_name=f"Buyer {i}", email=f"rr-{i}-{frappe.generate_hash(length=5)}@example.com"
+			)
+			deal = frappe.db.get_value("Client Request", request.name, "deal")
+			responsibles.append(frappe.db.get_value("Deal", deal, "responsible"))
+			self.assertTrue(
+				frappe.db.exists("Notification Log", {"document_name": deal, "for_user": responsibles[-1]})
+			)
+		self.assertEqual(responsibles, [first, second])

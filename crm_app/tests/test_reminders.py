@@ -53,7 +53,7 @@ class TestNextContactTodo(CRMTestCase):
 		deal.stage = "Lost"
 		deal.save()
 		self.assertEqual(reminder_todos(deal.name), [])
-		self.assertEqual(len(reminder_todos(deal.name, "Closed")), 1)
+		self.assertEqual(len(reminder_todos(deal.name, "Cancelled")), 1)
 
 	def test_clearing_the_date_closes_the_todo(self):
 		deal = self.new_deal(responsible=OWNER, next_contact_date=nowdate())
