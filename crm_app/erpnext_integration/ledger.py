@@ -39,7 +39,11 @@ def sync_deal(invoice: str):
 		return
 	target = ledger_stage(paid=flt(values.outstanding_amount) <= 0, shipped=invoice_shipped(invoice))
 	if target != state.stage:
-		move_without_side_effects(_deal(values.crm_deal), target, comment=True)
+		deal = _deal(values.crm_deal)
+		move_without_side_effects(deal, target, comment=True)
+		from crm_app.documents.sms import queue_stage_sms
+
+		queue_stage_sms(deal)  # the ledger's own moves reach the client too
 
 
 def sales_invoice_on_change(doc, method=None):

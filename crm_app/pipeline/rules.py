@@ -60,6 +60,9 @@ def on_update(deal):
 	before = deal.get_doc_before_save()
 	if not before or before.stage == deal.stage or deal.flags.silent:
 		return
+	from crm_app.documents.sms import queue_stage_sms
+
+	queue_stage_sms(deal)
 	from crm_app.erpnext_integration.settings import posting_enabled
 
 	if posting_enabled():
