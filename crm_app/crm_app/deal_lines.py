@@ -4,19 +4,18 @@ import frappe
 from frappe import _
 
 from crm_app.utils.deal_totals import LineInput, compute_totals, line_errors
-from crm_app.utils.settings import default_uom, default_vat_rate
+from crm_app.utils.settings import default_uom
 
 
 def catalog_defaults(catalog_item: str) -> dict:
 	"""What a new deal line takes from its catalog item."""
 	item = frappe.get_cached_doc("Catalog Item", catalog_item)
-	vat_rate = 0 if item.vat_exempt else (item.vat_rate or default_vat_rate())
 	return {
 		"item_name": item.item_name,
 		"description": frappe.utils.strip_html(item.description or "").strip(),
 		"uom": item.uom or default_uom(),
 		"rate": item.standard_rate,
-		"vat_rate": vat_rate,
+		"vat_rate": item.effective_vat_rate(),
 		"vat_exempt": item.vat_exempt,
 		"disabled": item.disabled,
 	}
