@@ -47,20 +47,6 @@ before_app_uninstall = "crm_app.install.before_app_uninstall"
 
 # Permissions
 # -----------
-# Integration Setup
-# ------------------
-# To set up dependencies/integrations with other apps
-# Name of the app being installed is passed as an argument
-
-after_app_install = "crm_app.install.after_app_install"
-
-# Integration Cleanup
-# -------------------
-# To clean up dependencies/integrations with other apps
-# Name of the app being uninstalled is passed as an argument
-
-before_app_uninstall = "crm_app.install.before_app_uninstall"
-
 # Permissions evaluated in scripted ways
 
 permission_query_conditions = {

@@ -139,6 +139,14 @@ def custom_field_labels(code: str) -> list[str]:
 	"""Labels of the custom fields the app adds to ERPNext's DocTypes (dict literals)."""
 	labels = []
 	for node in ast.walk(ast.parse(code)):
+		if (
+			isinstance(node, ast.Call)
+			and isinstance(node.func, ast.Name)
+			and node.func.id == "_link"  # _link(fieldname, label, options, ...)
+			and len(node.args) > 1
+			and isinstance(node.args[1], ast.Constant)
+		):
+			labels.append(node.args[1].value)
 		if isinstance(node, ast.Dict):
 			for key, value in zip(node.keys, node.values, strict=True):
 				if (

@@ -4,14 +4,20 @@ import json
 from pathlib import Path
 
 from crm_app.utils.pipeline import (
+	STAGE_SECONDS_FIELDS,
+	FactGroup,
 	StageLog,
 	Transition,
+	aggregate_groups,
 	aggregate_logs,
 	allowed_transitions,
 	assemble_funnel,
 	can_move,
 	conversion,
+	decode_stage_set,
+	encode_stage_set,
 	frozen_states,
+	funnel_facts,
 	funnel_pairs,
 )
 
@@ -187,3 +193,77 @@ def test_conversion_edge_cases():
 	assert conversion(0, 0) is None
 	assert conversion(3, 0) == 0.0
 	assert conversion(3, 3) == 100.0
+
+
+def groups_from_facts(logs, current):
+	"""What the report's GROUP BY returns, computed by hand from per-deal facts."""
+	by_deal = {}
+	for log in logs:
+		by_deal.setdefault(log.deal, []).append((log.from_stage, log.stage, log.seconds_in_previous_stage))
+	groups = {}
+	for deal, (stage, amount) in current.items():
+		fields = funnel_facts(by_deal.get(deal, [])).as_fields()
+		key = (stage, fields["reached_stages"], fields["left_stages"], fields["lost_from_stage"])
+		group = groups.setdefault(key, FactGroup(*key, count=0, amount=0, seconds={}))
+		group.count += 1
+		group.amount += amount
+		for s, fieldname in STAGE_SECONDS_FIELDS.items():
+			group.seconds[s] = group.seconds.get(s, 0) + fields[fieldname]
+	return list(groups.values())
+
+
+def revisiting_logs():
+	"""F goes back and forth: RR -(10)-> N -(20)-> II -(30)-> N -(40)-> Lost -(50)-> N."""
+	rows = [
+		("F", None, "Request Received", None),
+		("F", "Request Received", "Negotiation", 10),
+		("F", "Negotiation", "Invoice Issued", 20),
+		("F", "Invoice Issued", "Negotiation", 30),
+		("F", "Negotiation", "Lost", 40),
+		("F", "Lost", "Negotiation", 50),
+	]
+	return [StageLog(*row) for row in rows], {"F": ("Negotiation", 7.0)}
+
+
+def test_facts_of_a_deal_that_goes_back_and_forth():
+	logs, _ = revisiting_logs()
+	facts = funnel_facts([(r.from_stage, r.stage, r.seconds_in_previous_stage) for r in logs])
+	assert facts.reached == ["Request Received", "Negotiation", "Invoice Issued", "Lost"]
+	assert facts.left == ["Request Received", "Negotiation", "Invoice Issued", "Lost"]
+	assert facts.seconds == {"Request Received": 10, "Negotiation": 60, "Invoice Issued": 30, "Lost": 50}
+	assert facts.lost_from == "Negotiation"
+	fields = facts.as_fields()
+	assert fields["reached_stages"] == "|Request Received|Negotiation|Invoice Issued|Lost|"
+	assert fields["seconds_in_negotiation"] == 60 and fields["seconds_in_goods_shipped"] == 0
+	assert decode_stage_set(fields["left_stages"]) == facts.left
+	assert encode_stage_set([]) == "" and decode_stage_set(None) == []
+
+
+def test_grouped_facts_give_the_same_funnel_as_the_logs():
+	logs, current = logs_fixture()
+	more_logs, more_current = revisiting_logs()
+	logs, current = logs + more_logs, {**current, **more_current}
+	expected = assemble_funnel(STATES, aggregate_logs(STATES, logs, current))
+	got = assemble_funnel(STATES, aggregate_groups(STATES, groups_from_facts(logs, current)))
+	assert got == expected
+	rows = {r.stage: r for r in got}
+	assert rows["Negotiation"].avg_days_in_stage == round((200 + 150 + 20 + 60) / 4 / 86400, 2)
+	assert rows["Lost"].avg_days_in_stage == round(50 / 86400, 2)
+
+
+def test_stages_without_a_seconds_column_take_their_times_from_outside():
+	states, _ = with_contract_signed()
+	logs = [
+		StageLog("X", None, "Request Received"),
+		StageLog("X", "Request Received", "Negotiation", 86400),
+		StageLog("X", "Negotiation", "Contract Signed", 86400),
+		StageLog("X", "Contract Signed", "Invoice Issued", 2 * 86400),
+	]
+	current = {"X": ("Invoice Issued", 5.0)}
+	groups = groups_from_facts(logs, current)
+	rows = {r.stage: r for r in assemble_funnel(states, aggregate_groups(states, groups))}
+	assert rows["Contract Signed"].reached == 1 and rows["Contract Signed"].avg_days_in_stage is None
+	agg = aggregate_groups(states, groups, other_seconds={"Contract Signed": (2 * 86400, 1)})
+	rows = {r.stage: r for r in assemble_funnel(states, agg)}
+	assert rows["Contract Signed"].avg_days_in_stage == 2.0
+	assert rows["Invoice Issued"].conversion == 100.0

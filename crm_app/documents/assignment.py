@@ -1,10 +1,12 @@
-"""Deals from the website go to the sales team in turn: a standard Assignment Rule
+"""Deals from the website and the mailbox go to the sales team in turn: a standard Assignment Rule
 (round robin, editable in the desk) assigns them, and the assignee becomes the deal's
 responsible."""
 
 import frappe
 
 RULE = "Deal Requests Round Robin"
+CONDITION = 'source in ("Web Form", "Email")'
+EARLIER_CONDITIONS = ('source == "Web Form"',)
 
 
 def sales_users() -> list[str]:
@@ -29,7 +31,7 @@ def ensure_assignment_rule():
 			"__newname": RULE,
 			"document_type": "Deal",
 			"description": "New request: {{ title }}",
-			"assign_condition": 'source == "Web Form"',
+			"assign_condition": CONDITION,
 			"rule": "Round Robin",
 			"priority": 1,
 			"disabled": 0 if users else 1,
@@ -40,6 +42,16 @@ def ensure_assignment_rule():
 			],
 		}
 	).insert(ignore_permissions=True)
+
+
+def widen_default_condition():
+	"""Sites whose rule still has an earlier shipped condition take the current one;
+	a condition the site changed is left alone."""
+	condition = frappe.db.get_value("Assignment Rule", RULE, "assign_condition")
+	if condition in EARLIER_CONDITIONS:
+		rule = frappe.get_doc("Assignment Rule", RULE)
+		rule.assign_condition = CONDITION
+		rule.save(ignore_permissions=True)
 
 
 def remove_assignment_rule():

@@ -12,7 +12,7 @@ from frappe import _
 from frappe.utils import cstr, flt, now_datetime, time_diff_in_seconds
 
 from crm_app.pipeline.workflow import get_pipeline
-from crm_app.utils.pipeline import INVOICE_ISSUED, LOST
+from crm_app.utils.pipeline import INVOICE_ISSUED, LOST, funnel_facts
 
 FROZEN_DEAL_FIELDS = ("client_company", "currency", "prices_include_vat")
 HISTORY_FIELDS = ("from_stage", "stage", "changed_at", "changed_by", "seconds_in_previous_stage")
@@ -92,7 +92,7 @@ def move_without_side_effects(deal, stage: str, comment: bool = False):
 		},
 	)
 	row.db_insert()
-	deal.db_set("stage", stage, update_modified=False)
+	deal.db_set({"stage": stage, **funnel_fact_values(deal)}, update_modified=False)
 	if comment:
 		deal.add_comment("Workflow", _(stage))
 	from crm_app.documents.reminders import sync_next_contact
@@ -161,14 +161,32 @@ def rebuild_history(deal, before, old_stage):
 		deal.set("stage_history", [])
 		for row in saved:
 			deal.append("stage_history", {"name": row.name, **{f: row.get(f) for f in HISTORY_FIELDS}})
-	if before and old_stage == deal.stage:
-		return
+	if not (before and old_stage == deal.stage):
+		append_history_row(deal, old_stage if before else None, saved[-1].changed_at if saved else None)
+	deal.update(funnel_fact_values(deal))
+
+
+def funnel_fact_values(deal) -> dict:
+	"""The deal's funnel facts, from its stage history (see utils.pipeline)."""
+	history = deal.get("stage_history")
+	values = funnel_facts((row.from_stage, row.stage, row.seconds_in_previous_stage) for row in history)
+	values = values.as_fields()
+	values["stage_entered_at"] = history[-1].changed_at if history else None
+	return values
+
+
+def refresh_funnel_facts(deal_name: str):
+	"""Recompute one deal's facts after its history rows were changed directly."""
+	deal = frappe.get_doc("Deal", deal_name)
+	deal.db_set(funnel_fact_values(deal), update_modified=False)
+
+
+def append_history_row(deal, from_stage, last):
 	now = now_datetime()
-	last = saved[-1].changed_at if saved else None
 	deal.append(
 		"stage_history",
 		{
-			"from_stage": old_stage if before else None,
+			"from_stage": from_stage,
 			"stage": deal.stage,
 			"changed_at": now,
 			"changed_by": frappe.session.user,

@@ -1,6 +1,7 @@
 """The public web form Client Request: finds or creates the client, opens a deal."""
 
 import json
+import random
 
 import frappe
 from frappe.website.doctype.web_form.web_form import accept
@@ -74,6 +75,64 @@ class TestClientRequest(CRMTestCase):
 		):
 			with self.subTest(data=data), self.assertRaises(frappe.ValidationError):
 				submit(**data)
+
+
+class TestRequestFlood(CRMTestCase):
+	"""Guests post to the web form's endpoint over HTTP; Frappe's rate limit (10 a
+	minute per address and form) stops a flood before anything is created."""
+
+	def post(self, ip: str, i: int):
+		from frappe.tests.test_api import make_request
+		from frappe.utils import get_test_client
+
+		data = {
+			"doctype": "Client Request",
+			"full_name": f"Flood {i}",
+			"email": f"flood-{ip}-{i}@example.com",
+		}
+		return make_request(
+			target=get_test_client().post,
+			args=("/api/method/frappe.website.doctype.web_form.web_form.accept",),
+			kwargs={
+				"headers": {"Host": frappe.local.site, "X-Forwarded-For": ip},
+				"data": {"web_form": WEB_FORM, "data": json.dumps(data)},
+			},
+			site=frappe.local.site,
+		)
+
+	def setUp(self):
+		from crm_app.documents.assignment import RULE
+
+		# The requests run on other connections: forget rule lists cached by
+		# earlier tests whose changes were rolled back.
+		frappe.get_doc("Assignment Rule", RULE).clear_cache()
+
+	def remove_flood(self):
+		for request in frappe.get_all(
+			"Client Request",
+			filters={"email": ("like", "flood-%")},
+			fields=["name", "deal", "client_company"],
+		):
+			frappe.delete_doc("Client Request", request.name, force=True, ignore_permissions=True)
+			frappe.delete_doc("Deal", request.deal, force=True, ignore_permissions=True)
+		frappe.db.delete("Client Contact", {"email": ("like", "flood-%")})
+		frappe.db.delete("Client Company", {"email": ("like", "flood-%")})
+		frappe.db.commit()
+
+	def test_flood_from_one_address_is_cut_off(self):
+		ip = f"198.51.100.{random.randint(1, 250)}"
+		frappe.cache.delete_keys("rl:")
+		self.addCleanup(self.remove_flood)
+		statuses = [self.post(ip, i).status_code for i in range(13)]
+		frappe.db.commit()  # a fresh snapshot: the requests ran on their own connections
+		self.assertEqual(statuses[:10], [200] * 10, statuses)
+		self.assertEqual(set(statuses[10:]), {429}, statuses)
+		created = frappe.get_all("Client Request", filters={"email": ("like", f"flood-{ip}-%")}, pluck="deal")
+		self.assertEqual(len(created), 10)
+		self.assertTrue(all(created))
+		self.assertEqual(frappe.db.count("Deal", {"name": ("in", created)}), 10)
+		# another address is not affected
+		self.assertEqual(self.post("203.0.113.7", 99).status_code, 200)
 
 
 class TestRequestAssignment(CRMTestCase):

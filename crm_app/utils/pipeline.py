@@ -118,27 +118,152 @@ def aggregate_logs(
 	current: dict[str, tuple[str, float]],
 	lost_state: str = LOST,
 ) -> FunnelAggregates:
-	"""Reference computation of the report's aggregates. `current` maps each
-	deal in scope to (its stage now, its grand total)."""
+	"""Reference computation of the report's aggregates straight from the stage
+	logs. `current` maps each deal in scope to (its stage now, its grand total).
+
+	Time in a stage is per deal: the time a deal spent in the stage over all its
+	visits, averaged over the deals that have left it. Lost-from counts each deal
+	once, at the stage of its last loss."""
+	by_deal: dict[str, list[StageLog]] = defaultdict(list)
+	for log in logs:
+		if log.deal in current:
+			by_deal[log.deal].append(log)
+	facts = {
+		deal: funnel_facts([(r.from_stage, r.stage, r.seconds_in_previous_stage) for r in rows])
+		for deal, rows in by_deal.items()
+	}
 	agg = FunnelAggregates()
 	reached: dict[str, set[str]] = defaultdict(set)
 	seconds: dict[str, list[float]] = defaultdict(list)
-	lost_from: dict[str, int] = defaultdict(int)
-	for log in logs:
-		if log.deal not in current:
-			continue
-		reached[log.stage].add(log.deal)
-		if log.from_stage and log.seconds_in_previous_stage is not None:
-			seconds[log.from_stage].append(log.seconds_in_previous_stage)
-		if log.stage == lost_state and log.from_stage:
-			lost_from[log.from_stage] += 1
+	for deal, fact in facts.items():
+		for stage in fact.reached:
+			reached[stage].add(deal)
+		for stage, spent in fact.seconds.items():
+			seconds[stage].append(spent)
+		if fact.lost_from:
+			agg.lost_from[fact.lost_from] = agg.lost_from.get(fact.lost_from, 0) + 1
 	for stage, amount in current.values():
 		agg.now_count[stage] = agg.now_count.get(stage, 0) + 1
 		agg.now_amount[stage] = agg.now_amount.get(stage, 0) + (amount or 0)
 	agg.reached = {stage: len(deals) for stage, deals in reached.items()}
 	agg.reached_both = {(a, b): len(reached[a] & reached[b]) for a, b in funnel_pairs(states, lost_state)}
 	agg.seconds_in_stage = {stage: (sum(v), len(v)) for stage, v in seconds.items()}
-	agg.lost_from = dict(lost_from)
+	return agg
+
+
+# --- per-deal funnel facts ---------------------------------------------------------------------
+#
+# Kept on the deal itself so that the funnel is one aggregate pass over the deals
+# (GROUP BY on a few short columns) instead of a scan of the history table: the
+# stages reached and left (as "|A|B|" strings, whatever the site's stages are),
+# the stage of the last loss, when the current stage was entered, and for the
+# standard stages the seconds spent in them (columns). Time in a stage a site
+# added itself comes from the history rows of that stage only.
+
+STAGE_SECONDS_FIELDS = {
+	"Request Received": "seconds_in_request_received",
+	NEGOTIATION: "seconds_in_negotiation",
+	INVOICE_ISSUED: "seconds_in_invoice_issued",
+	INVOICE_PAID: "seconds_in_invoice_paid",
+	GOODS_SHIPPED: "seconds_in_goods_shipped",
+	LOST: "seconds_in_lost",
+}
+STAGE_SET_SEPARATOR = "|"
+
+
+def encode_stage_set(stages: Iterable[str]) -> str:
+	stages = list(dict.fromkeys(s for s in stages if s))
+	if not stages:
+		return ""
+	return STAGE_SET_SEPARATOR + STAGE_SET_SEPARATOR.join(stages) + STAGE_SET_SEPARATOR
+
+
+def decode_stage_set(value: str | None) -> list[str]:
+	return [s for s in (value or "").split(STAGE_SET_SEPARATOR) if s]
+
+
+@dataclass
+class FunnelFacts:
+	reached: list[str] = field(default_factory=list)
+	left: list[str] = field(default_factory=list)
+	seconds: dict[str, float] = field(default_factory=dict)  # stage -> time spent, for stages left
+	lost_from: str | None = None
+
+	def as_fields(self) -> dict:
+		"""The Deal fields that hold the facts."""
+		values = {
+			"reached_stages": encode_stage_set(self.reached),
+			"left_stages": encode_stage_set(self.left),
+			"lost_from_stage": self.lost_from or "",
+		}
+		for stage, fieldname in STAGE_SECONDS_FIELDS.items():
+			values[fieldname] = int(self.seconds.get(stage, 0))
+		return values
+
+
+def funnel_facts(history: Iterable[tuple], lost_state: str = LOST) -> FunnelFacts:
+	"""Facts of one deal from its history rows (from_stage, stage, seconds in the
+	previous stage), oldest first."""
+	facts = FunnelFacts()
+	for from_stage, stage, spent in history:
+		if stage not in facts.reached:
+			facts.reached.append(stage)
+		if from_stage:
+			if from_stage not in facts.left:
+				facts.left.append(from_stage)
+			facts.seconds[from_stage] = facts.seconds.get(from_stage, 0) + (spent or 0)
+		if stage == lost_state and from_stage:
+			facts.lost_from = from_stage
+	return facts
+
+
+@dataclass
+class FactGroup:
+	"""One row of the report's GROUP BY over deals: the deals sharing a stage and
+	the same facts, how many, their amount and seconds per standard stage."""
+
+	stage: str
+	reached_stages: str
+	left_stages: str
+	lost_from_stage: str
+	count: int
+	amount: float
+	seconds: dict[str, float]
+
+
+def aggregate_groups(
+	states: list[str],
+	groups: Iterable[FactGroup],
+	other_seconds: dict[str, tuple[float, int]] | None = None,
+	lost_state: str = LOST,
+) -> FunnelAggregates:
+	"""The funnel's aggregates from the grouped facts. `other_seconds` gives
+	(total seconds, deals that left) for stages without a seconds column."""
+	agg = FunnelAggregates()
+	pairs = funnel_pairs(states, lost_state)
+	left_count: dict[str, int] = defaultdict(int)
+	seconds: dict[str, float] = defaultdict(float)
+	for g in groups:
+		agg.now_count[g.stage] = agg.now_count.get(g.stage, 0) + g.count
+		agg.now_amount[g.stage] = agg.now_amount.get(g.stage, 0) + (g.amount or 0)
+		reached = set(decode_stage_set(g.reached_stages))
+		for stage in reached:
+			agg.reached[stage] = agg.reached.get(stage, 0) + g.count
+		for a, b in pairs:
+			if a in reached and b in reached:
+				agg.reached_both[(a, b)] = agg.reached_both.get((a, b), 0) + g.count
+		for stage in decode_stage_set(g.left_stages):
+			left_count[stage] += g.count
+		for stage, spent in g.seconds.items():
+			seconds[stage] += spent or 0
+		if g.lost_from_stage:
+			agg.lost_from[g.lost_from_stage] = agg.lost_from.get(g.lost_from_stage, 0) + g.count
+	for pair in pairs:
+		agg.reached_both.setdefault(pair, 0)
+	agg.seconds_in_stage = {
+		stage: (seconds.get(stage, 0), count) for stage, count in left_count.items() if stage in seconds
+	}
+	agg.seconds_in_stage.update(other_seconds or {})
 	return agg
 
 

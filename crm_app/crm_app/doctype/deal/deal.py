@@ -6,6 +6,7 @@ from frappe import _
 from frappe.model.document import Document
 
 from crm_app.crm_app.deal_lines import catalog_defaults, check_lines, prepare_lines, set_totals
+from crm_app.documents.mailbox import open_deal_from_mail
 from crm_app.documents.reminders import sync_next_contact
 from crm_app.pipeline import rules as stage_rules
 from crm_app.utils.settings import default_currency, get_settings
@@ -33,17 +34,28 @@ class Deal(Document):
 		expected_close_date: DF.Date | None
 		grand_total: DF.Currency
 		items: DF.Table[DealItem]
+		left_stages: DF.Data | None
+		lost_from_stage: DF.Data | None
 		lost_reason: DF.SmallText | None
 		naming_series: DF.Literal["DEAL-.YYYY.-.#####"]
 		net_total: DF.Currency
 		next_contact_date: DF.Date | None
 		notes: DF.Text | None
 		prices_include_vat: DF.Check
+		reached_stages: DF.Data | None
 		responsible: DF.Link | None
+		seconds_in_goods_shipped: DF.Int
+		seconds_in_invoice_issued: DF.Int
+		seconds_in_invoice_paid: DF.Int
+		seconds_in_lost: DF.Int
+		seconds_in_negotiation: DF.Int
+		seconds_in_request_received: DF.Int
+		sender_name: DF.Data | None
 		source: DF.Literal["", "Web Form", "Email", "Phone", "Referral", "Other"]
 		stage: DF.Literal[
 			"Request Received", "Negotiation", "Invoice Issued", "Invoice Paid", "Goods Shipped", "Lost"
 		]
+		stage_entered_at: DF.Datetime | None
 		stage_history: DF.Table[DealStageLog]
 		title: DF.Data | None
 		vat_total: DF.Currency
@@ -57,6 +69,7 @@ class Deal(Document):
 		super()._set_defaults()
 
 	def before_insert(self):
+		open_deal_from_mail(self)
 		defaults = new_deal_defaults()
 		for fieldname in self.flags.fields_from_settings or ():
 			self.set(fieldname, defaults[fieldname])
@@ -65,7 +78,7 @@ class Deal(Document):
 		self.currency = self.currency or default_currency()
 		if self.responsible == "Guest":
 			self.responsible = None  # a request from the website: an assignment rule decides
-		elif not self.responsible and frappe.session.user != "Guest":
+		elif not self.responsible and frappe.session.user != "Guest" and not self.flags.from_mailbox:
 			self.responsible = frappe.session.user
 		if not self.title and self.client_company:
 			self.title = frappe.db.get_value("Client Company", self.client_company, "company_name")
@@ -125,5 +138,8 @@ def get_new_deal_defaults() -> dict:
 
 
 def on_doctype_update():
-	"""Indexes for the Sales Funnel and the lists: deals by currency and creation date."""
+	"""Indexes for the Sales Funnel (deals by currency and creation date), the list
+	and the board."""
 	frappe.db.add_index("Deal", ["currency", "creation"])
+	# the list and the board: deals at a stage, newest first
+	frappe.db.add_index("Deal", ["stage", "creation"])

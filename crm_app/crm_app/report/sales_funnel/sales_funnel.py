@@ -5,21 +5,27 @@
 their sum, the deals that ever reached it, the conversion from the previous
 stage, the average time spent in it, and where lost deals were lost from.
 
-Everything is computed by aggregate queries (no Python loop over deals):
-one GROUP BY over Deal for the current figures, one pass over the stage log
-grouped by deal (per-deal "reached" flags summed per stage and per pair of
-stages), one GROUP BY for times and one for lost deals.
+One aggregate pass over Deal: the deals are grouped by their stage and their
+funnel facts (stages reached and left, stage of the last loss: see
+utils.pipeline), with counts, amounts and the seconds spent in each standard
+stage summed per group; the few groups are combined in Python. The history
+table is read only for stages a site added itself, and then only their rows.
 """
 
 import frappe
 from frappe import _
-from frappe.query_builder import Case, Field
-from frappe.query_builder.functions import Avg, Count, Max, Sum
-from frappe.utils import add_days, getdate
+from frappe.query_builder.functions import Count, Sum
+from frappe.utils import add_days, flt, getdate
 
 from crm_app.permissions.deal import restricted_user_criterion
 from crm_app.pipeline.workflow import stage_options
-from crm_app.utils.pipeline import LOST, FunnelAggregates, assemble_funnel, funnel_pairs
+from crm_app.utils.pipeline import (
+	STAGE_SECONDS_FIELDS,
+	FactGroup,
+	FunnelAggregates,
+	aggregate_groups,
+	assemble_funnel,
+)
 from crm_app.utils.settings import default_currency
 
 
@@ -113,64 +119,50 @@ def _where(query, conditions):
 
 def get_aggregates(states: list[str], filters) -> FunnelAggregates:
 	deal = frappe.qb.DocType("Deal")
-	log = frappe.qb.DocType("Deal Stage Log")
 	conditions = deal_conditions(deal, filters)
-	agg = FunnelAggregates()
-
-	now = _where(
-		frappe.qb.from_(deal).select(deal.stage, Count("*"), Sum(deal.grand_total)).groupby(deal.stage),
+	seconds_columns = list(STAGE_SECONDS_FIELDS.items())
+	keys = (deal.stage, deal.reached_stages, deal.left_stages, deal.lost_from_stage)
+	rows = _where(
+		frappe.qb.from_(deal)
+		.select(
+			*keys,
+			Count("*"),
+			Sum(deal.grand_total),
+			*(Sum(getattr(deal, fieldname)) for _stage, fieldname in seconds_columns),
+		)
+		.groupby(*keys),
 		conditions,
 	).run()
-	agg.now_count = {stage: count for stage, count, _amount in now}
-	agg.now_amount = {stage: amount for stage, _count, amount in now}
+	groups = [
+		FactGroup(
+			stage=row[0],
+			reached_stages=row[1] or "",
+			left_stages=row[2] or "",
+			lost_from_stage=row[3] or "",
+			count=row[4],
+			amount=flt(row[5]),
+			seconds={stage: flt(value) for (stage, _f), value in zip(seconds_columns, row[6:], strict=True)},
+		)
+		for row in rows
+	]
+	other_stages = [s for s in states if s not in STAGE_SECONDS_FIELDS]
+	return aggregate_groups(states, groups, other_stage_seconds(other_stages, conditions, deal))
 
-	# One pass over the log grouped by deal: a 0/1 flag per stage, summed outside.
-	flags = {state: f"r{i}" for i, state in enumerate(states)}
-	per_deal = _where(
+
+def other_stage_seconds(stages: list[str], conditions, deal) -> dict[str, tuple[float, int]]:
+	"""(total seconds, deals that left) for stages without a seconds column, from
+	their own history rows (indexed by from_stage)."""
+	if not stages:
+		return {}
+	log = frappe.qb.DocType("Deal Stage Log")
+	rows = _where(
 		frappe.qb.from_(log)
 		.join(deal)
 		.on(deal.name == log.parent)
-		.select(
-			*(Max(Case().when(log.stage == state, 1).else_(0)).as_(alias) for state, alias in flags.items())
-		)
+		.select(log.from_stage, Sum(log.seconds_in_previous_stage), Count(log.parent).distinct())
 		.where(log.parenttype == "Deal")
-		.groupby(log.parent),
-		conditions,
-	)
-	pairs = funnel_pairs(states)
-	totals = (
-		frappe.qb.from_(per_deal)
-		.select(
-			*(Sum(Field(alias, table=per_deal)) for alias in flags.values()),
-			*(Sum(Field(flags[a], table=per_deal) * Field(flags[b], table=per_deal)) for a, b in pairs),
-		)
-		.run()
-	)
-	values = [int(v or 0) for v in (totals[0] if totals else [])] or [0] * (len(flags) + len(pairs))
-	agg.reached = dict(zip(flags, values[: len(flags)], strict=True))
-	agg.reached_both = dict(zip(pairs, values[len(flags) :], strict=True))
-
-	seconds = _where(
-		frappe.qb.from_(log)
-		.join(deal)
-		.on(deal.name == log.parent)
-		.select(log.from_stage, Sum(log.seconds_in_previous_stage), Count("*"))
-		.where(log.parenttype == "Deal")
-		.where(log.from_stage.notnull() & (log.from_stage != ""))
+		.where(log.from_stage.isin(stages))
 		.groupby(log.from_stage),
 		conditions,
 	).run()
-	agg.seconds_in_stage = {stage: (total or 0, count) for stage, total, count in seconds}
-
-	lost = _where(
-		frappe.qb.from_(log)
-		.join(deal)
-		.on(deal.name == log.parent)
-		.select(log.from_stage, Count("*"))
-		.where(log.parenttype == "Deal")
-		.where(log.stage == LOST)
-		.groupby(log.from_stage),
-		conditions,
-	).run()
-	agg.lost_from = {stage: count for stage, count in lost if stage}
-	return agg
+	return {stage: (flt(total), count) for stage, total, count in rows}

@@ -3,6 +3,7 @@
 import frappe
 
 from crm_app.crm_app.report.sales_funnel.sales_funnel import execute
+from crm_app.pipeline.rules import refresh_funnel_facts
 from crm_app.tests import CRMTestCase
 from crm_app.tests.utils import make_company, make_deal, make_item, make_user, set_settings
 
@@ -21,6 +22,7 @@ def move(deal, *stages, seconds=DAY):
 		doc.save()
 		row = doc.stage_history[-1]
 		frappe.db.set_value("Deal Stage Log", row.name, "seconds_in_previous_stage", seconds)
+		refresh_funnel_facts(deal)
 
 
 class TestSalesFunnel(CRMTestCase):
@@ -119,3 +121,35 @@ class TestSalesFunnel(CRMTestCase):
 		self.assertEqual(rows["Request Received"]["reached"], 1)
 		self.assertEqual(rows["Request Received"]["current_amount"], 600)
 		self.assertEqual(rows["Negotiation"]["reached"], 0)
+
+	def test_facts_on_the_deals_agree_with_the_history(self):
+		"""The per-deal facts the report reads give what the history rows give."""
+		from crm_app.pipeline.workflow import stage_options
+		from crm_app.utils.pipeline import StageLog, aggregate_logs, assemble_funnel
+
+		deals = frappe.get_all(
+			"Deal", filters={"client_company": self.company}, fields=["name", "stage", "grand_total"]
+		)
+		logs = frappe.get_all(
+			"Deal Stage Log",
+			filters={"parenttype": "Deal", "parent": ("in", [d.name for d in deals])},
+			fields=["parent", "from_stage", "stage", "seconds_in_previous_stage"],
+			order_by="parent asc, idx asc",
+		)
+		states = stage_options()
+		expected = assemble_funnel(
+			states,
+			aggregate_logs(
+				states,
+				[StageLog(*row.values()) for row in logs],
+				{d.name: (d.stage, d.grand_total) for d in deals},
+			),
+		)
+		rows = self.rows()
+		for row in expected:
+			got = rows[row.stage]
+			self.assertEqual(
+				(got["reached"], got["conversion"], got["avg_days_in_stage"], got["lost_from"]),
+				(row.reached, row.conversion, row.avg_days_in_stage, row.lost_from),
+				row.stage,
+			)

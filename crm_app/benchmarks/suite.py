@@ -1,0 +1,519 @@
+"""The benchmark suite: crm_app against ERPNext (and Frappe CRM when installed on
+the same site), in the same run, as medians after warm-up and ratios.
+
+Run on a throwaway site:
+    bench --site <site> execute crm_app.benchmarks.run --kwargs "{'sizes': [10000, 100000, 1000000]}"
+
+Per-document operations run inside a savepoint rolled back after timing, so they
+leave nothing behind; the sizes are seeded with bulk inserts (see seed.py) and
+removed at the end unless keep=True.
+"""
+
+import csv
+import os
+import platform
+import resource
+import tempfile
+import time
+import tracemalloc
+
+import frappe
+from frappe.model.workflow import apply_workflow
+from frappe.utils import add_days, getdate
+
+from crm_app.benchmarks import Timer, median_ms, seed
+from crm_app.utils.settings import default_currency
+
+LIST_FIELDS = [
+	"name",
+	"title",
+	"stage",
+	"client_company",
+	"responsible",
+	"grand_total",
+	"currency",
+	"modified",
+]
+CARD_FIELDS = ["name", "title", "stage", "client_company", "grand_total", "currency", "responsible"]
+INDEXES = {"Deal": {"stage_creation_index": ["stage", "creation"]}}
+
+
+def erpnext_benchmark():
+	"""ERPNext's side of the comparison, imported only where ERPNext is installed."""
+	from crm_app.erpnext_integration import benchmark
+
+	return benchmark
+
+
+def has_app(app: str) -> bool:
+	return app in frappe.get_installed_apps()
+
+
+def timed(fn, runs: int, warmup: int, rollback: bool = True) -> list[float]:
+	samples = []
+	for i in range(warmup + runs):
+		if rollback:
+			frappe.db.savepoint("crm_bench")
+		with Timer() as t:
+			fn()
+		if rollback:
+			frappe.db.rollback(save_point="crm_bench")
+		if i >= warmup:
+			samples.append(t.seconds)
+	return samples
+
+
+def interleaved(fns: dict, runs: int, warmup: int) -> dict[str, float]:
+	"""Medians (ms) of several operations run in turn, each rolled back, so that
+	drift of the machine hits all alike."""
+	samples = {key: [] for key in fns}
+	for i in range(warmup + runs):
+		for key, fn in fns.items():
+			frappe.db.savepoint("crm_bench")
+			with Timer() as t:
+				fn()
+			frappe.db.rollback(save_point="crm_bench")
+			if i >= warmup:
+				samples[key].append(t.seconds)
+	return {key: median_ms(values) for key, values in samples.items()}
+
+
+# --- per-document operations ---------------------------------------------------------------
+
+
+def deal_doc(company: str, currency: str) -> dict:
+	return {
+		"doctype": "Deal",
+		"client_company": company,
+		"currency": currency,
+		"items": [{"catalog_item": code, "qty": 2} for code, _rate in seed.ITEMS],
+	}
+
+
+def frappe_crm_setup() -> dict | None:
+	"""Frappe CRM's organization, products and first two statuses, if installed."""
+	if not has_app("crm"):
+		return None
+	if not frappe.db.exists("CRM Organization", "BENCH Organization"):
+		frappe.get_doc({"doctype": "CRM Organization", "organization_name": "BENCH Organization"}).insert(
+			ignore_permissions=True
+		)
+	products = []
+	for code, rate in seed.ITEMS:
+		if not frappe.db.exists("CRM Product", code):
+			frappe.get_doc(
+				{
+					"doctype": "CRM Product",
+					"product_code": code,
+					"product_name": code.title(),
+					"standard_rate": rate,
+				}
+			).insert(ignore_permissions=True)
+		products.append({"product_code": code, "product_name": code.title(), "rate": rate, "qty": 2})
+	statuses = frappe.get_all("CRM Deal Status", order_by="position asc", pluck="name")
+	return {"products": products, "statuses": statuses}
+
+
+def frappe_crm_deal(crm: dict) -> dict:
+	return {
+		"doctype": "CRM Deal",
+		"organization": "BENCH Organization",
+		"status": crm["statuses"][0],
+		"products": [dict(p) for p in crm["products"]],
+	}
+
+
+def per_document(runs: int, warmup: int, out: list):
+	currency = default_currency()
+	company = frappe.db.get_value("Client Company", {"name": ("like", f"{seed.PREFIX}%")}, "name")
+	ops = {"deal": lambda: frappe.get_doc(deal_doc(company, currency)).insert()}
+
+	crm = frappe_crm_setup()
+	if crm:
+		ops["crm_deal"] = lambda: frappe.get_doc(frappe_crm_deal(crm)).insert()
+	erp_company = frappe.defaults.get_global_default("company") if has_app("erpnext") else None
+	lines = erpnext_benchmark().opportunity_setup(erp_company) if erp_company else None
+	if lines:
+		ops["opportunity"] = lambda: frappe.get_doc(
+			{
+				"doctype": "Opportunity",
+				"opportunity_from": "Customer",
+				"party_name": "BENCH Customer",
+				"company": erp_company,
+				"currency": frappe.get_cached_value("Company", erp_company, "default_currency"),
+				"items": [dict(line) for line in lines],
+			}
+		).insert()
+	medians = interleaved(ops, runs, warmup)
+	insert_row = {"measure": "Deal insert with 3 lines", "ours_ms": medians["deal"]}
+	for key, label in (
+		("crm_deal", "Frappe CRM deal insert, 3 products"),
+		("opportunity", "ERPNext Opportunity insert, 3 lines"),
+	):
+		if key in medians:
+			out.append({**insert_row, "theirs": label, "theirs_ms": medians[key], "goal": 1.0})
+	if len(medians) == 1:
+		out.append({**insert_row, "theirs": "(no peer app installed)", "goal": None})
+
+	# stage change without postings
+	deal = frappe.get_doc(deal_doc(company, currency)).insert()
+	frappe.db.commit()
+	sent = deal.as_dict()
+	ops = {"deal": lambda: apply_workflow(dict(sent), "Start Negotiation")}
+	if crm and len(crm["statuses"]) > 1:
+		crm_deal = frappe.get_doc(frappe_crm_deal(crm)).insert()
+		frappe.db.commit()
+
+		def crm_status_change():
+			doc = frappe.get_doc("CRM Deal", crm_deal.name)
+			doc.status = crm["statuses"][1]
+			doc.save()
+
+		ops["crm_deal"] = crm_status_change
+	medians = interleaved(ops, runs, warmup)
+	out.append(
+		{
+			"measure": "Stage change (Start Negotiation)",
+			"ours_ms": medians["deal"],
+			"theirs": "Frappe CRM status change save"
+			if "crm_deal" in medians
+			else "(Frappe CRM not installed)",
+			"theirs_ms": medians.get("crm_deal"),
+			"goal": 1.0 if "crm_deal" in medians else None,
+		}
+	)
+	frappe.delete_doc("Deal", deal.name, force=True)
+	if crm and len(crm["statuses"]) > 1:
+		frappe.delete_doc("CRM Deal", crm_deal.name, force=True)
+	frappe.db.commit()
+
+
+def issue_invoice(runs: int, warmup: int, out: list):
+	if not has_app("erpnext"):
+		out.append({"measure": "Issue Invoice transition", "theirs": "(ERPNext not installed)", "goal": None})
+		return
+	from crm_app.benchmarks import invoice
+
+	result = invoice.run(runs=runs, warmup=warmup)
+	out.append(
+		{
+			"measure": "Issue Invoice transition",
+			"ours_ms": result["issue_invoice_ms"],
+			"theirs": "bare Sales Invoice insert + submit",
+			"theirs_ms": result["bare_sales_invoice_ms"],
+			"goal": 1.15,
+		}
+	)
+
+
+# --- at a size -------------------------------------------------------------------------------
+
+
+def funnel_filters():
+	start, end = seed.period()
+	return {"from_date": getdate(start), "to_date": getdate(end)}
+
+
+def run_funnel():
+	from crm_app.crm_app.report.sales_funnel.sales_funnel import execute
+
+	return execute(funnel_filters())
+
+
+def deal_list():
+	return frappe.get_list(
+		"Deal",
+		fields=LIST_FIELDS,
+		filters={"stage": "Negotiation"},
+		order_by="creation desc",
+		limit_page_length=20,
+	)
+
+
+def board_data():
+	"""What a Deals-by-Stage board shows: per column, the first 20 cards, and the
+	count and amount of every column in one GROUP BY."""
+	from crm_app.pipeline.workflow import stage_options
+
+	columns = {
+		stage: frappe.get_list(
+			"Deal",
+			fields=CARD_FIELDS,
+			filters={"stage": stage},
+			order_by="creation desc",
+			limit_page_length=20,
+		)
+		for stage in stage_options()
+	}
+	totals = frappe.get_list(
+		"Deal",
+		fields=["stage", "count(name) as count", "sum(grand_total) as amount"],
+		group_by="stage",
+		order_by="stage asc",
+	)
+	return columns, totals
+
+
+def as_user(user: str, fn):
+	def wrapped():
+		frappe.set_user(user)
+		try:
+			return fn()
+		finally:
+			frappe.set_user("Administrator")
+
+	return wrapped
+
+
+def drop_indexes():
+	for doctype, indexes in INDEXES.items():
+		for index in indexes:
+			if frappe.db.has_index(f"tab{doctype}", index):
+				frappe.db.sql_ddl(f"ALTER TABLE `tab{doctype}` DROP INDEX `{index}`")
+
+
+def add_indexes():
+	for doctype, indexes in INDEXES.items():
+		for index, columns in indexes.items():
+			frappe.db.add_index(doctype, columns, index)
+
+
+def funnel_memory() -> dict:
+	"""Peak Python allocation while the report runs, and the worker's peak RSS."""
+	tracemalloc.start()
+	run_funnel()
+	_current, peak = tracemalloc.get_traced_memory()
+	tracemalloc.stop()
+	return {
+		"python_peak_mb": round(peak / 2**20, 2),
+		"process_max_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+	}
+
+
+def at_size(size: int, runs: int, warmup: int, out: list, notes: list):
+	currency = default_currency()
+	t0 = time.perf_counter()
+	seed.seed_deals(size, currency)
+	if has_app("erpnext"):
+		erpnext_benchmark().seed_opportunities(size, frappe.defaults.get_global_default("company"), currency)
+	notes.append(f"seeded {size} deals (and opportunities) in {time.perf_counter() - t0:.0f} s")
+	frappe.db.sql("ANALYZE TABLE `tabDeal`, `tabDeal Stage Log`")
+	restricted = as_user(seed.RESTRICTED_USER, deal_list)
+	board = as_user(seed.RESTRICTED_USER, board_data)
+
+	funnel_runs = max(3, runs // 4)
+	ours = median_ms(timed(run_funnel, funnel_runs, 1, rollback=False))
+	row = {"measure": f"Sales Funnel report @ {size:,}", "ours_ms": ours, "goal": 1.0}
+	if has_app("erpnext"):
+		row["theirs"] = "ERPNext Sales Pipeline Analytics (by stage)"
+		row["theirs_ms"] = median_ms(
+			timed(erpnext_benchmark().run_pipeline_analytics, funnel_runs, 1, rollback=False)
+		)
+	else:
+		row["theirs"] = "(ERPNext not installed)"
+	out.append(row)
+	memory = funnel_memory()
+	notes.append(
+		f"funnel @ {size:,}: Python peak {memory['python_peak_mb']} MB, "
+		f"worker max RSS {memory['process_max_rss_mb']} MB"
+	)
+
+	drop_indexes()
+	before = {
+		"list": median_ms(timed(restricted, runs, warmup, rollback=False)),
+		"board": median_ms(timed(board, runs, warmup, rollback=False)),
+	}
+	add_indexes()
+	after = {
+		"list": median_ms(timed(restricted, runs, warmup, rollback=False)),
+		"board": median_ms(timed(board, runs, warmup, rollback=False)),
+	}
+	out.append(
+		{
+			"measure": f"Deal list, restricted Sales User, by stage, 20 rows @ {size:,}",
+			"ours_ms": after["list"],
+			"theirs": f"without (stage, creation) index: {before['list']} ms",
+			"limit_ms": 50 if size >= 100000 else None,
+		}
+	)
+	out.append(
+		{
+			"measure": f"Deals by Stage board data @ {size:,}",
+			"ours_ms": after["board"],
+			"theirs": f"without (stage, creation) index: {before['board']} ms",
+			"limit_ms": 100 if size >= 100000 else None,
+		}
+	)
+
+
+# --- Data Import -----------------------------------------------------------------------------
+
+
+def import_rows(rows: int, out: list):
+	"""Client Companies, then Client Contacts, through Frappe's Data Import (the
+	same path as the desk: one Data Import record per file, run in this process),
+	with the duplicate checks of both DocTypes on."""
+	from frappe.core.doctype.data_import.data_import import start_import
+
+	from crm_app.tests.utils import random_inn
+
+	companies = [
+		{"Company Name": f"Import Co {i}", "Entity Type": "Legal Entity", "INN": random_inn(),
+		 "Email": f"co-{i}@bench-import.example.com"}
+		for i in range(rows)
+	]  # fmt: skip
+	elapsed = {}
+	elapsed["Client Company"] = _import("Client Company", companies, start_import)
+	names = frappe.get_all(
+		"Client Company",
+		filters={"email": ("like", "%@bench-import.example.com")},
+		fields=["name", "email"],
+	)
+	by_email = {c.email: c.name for c in names}
+	contacts = [
+		{"First Name": f"Person {i}", "Last Name": "Importov",
+		 "Client Company": by_email.get(f"co-{i}@bench-import.example.com", ""),
+		 "Email": f"person-{i}@bench-import.example.com",
+		 "Phone": f"+7 916 {i // 10000 % 1000:03d}-{i // 100 % 100:02d}-{i % 100:02d}"}
+		for i in range(rows)
+	]  # fmt: skip
+	elapsed["Client Contact"] = _import("Client Contact", contacts, start_import)
+	total = sum(seconds for seconds, _imported in elapsed.values())
+	imported = sum(n for _seconds, n in elapsed.values())
+	out.append(
+		{
+			"measure": f"Data Import of {rows:,} Client Companies + {rows:,} Client Contacts",
+			"ours_ms": round(total * 1000, 0),
+			"theirs": "rows/s: "
+			+ ", ".join(f"{dt} {n / s:.0f}" for dt, (s, n) in elapsed.items())
+			+ f"; {imported} of {2 * rows} rows imported",
+			"rows_per_s": round(imported / total, 1),
+			"min_rows_per_s": 200,
+		}
+	)
+
+
+def _import(doctype: str, rows: list[dict], start_import) -> tuple[float, int]:
+	with tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False, newline="") as f:
+		writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+		writer.writeheader()
+		writer.writerows(rows)
+		path = f.name
+	with open(path, "rb") as f:
+		file_doc = frappe.get_doc(
+			{"doctype": "File", "file_name": os.path.basename(path), "is_private": 1, "content": f.read()}
+		).insert(ignore_permissions=True)
+	os.unlink(path)
+	data_import = frappe.get_doc(
+		{
+			"doctype": "Data Import",
+			"reference_doctype": doctype,
+			"import_type": "Insert New Records",
+			"import_file": file_doc.file_url,
+		}
+	).insert(ignore_permissions=True)
+	frappe.db.commit()
+	with Timer() as t:
+		start_import(data_import.name)
+	imported = frappe.db.count(doctype, {"email": ("like", "%@bench-import.example.com")})
+	frappe.delete_doc("Data Import", data_import.name, force=True, ignore_permissions=True)
+	frappe.db.commit()
+	return t.seconds, imported
+
+
+# --- the table -------------------------------------------------------------------------------
+
+
+def verdict(row: dict) -> str:
+	if row.get("goal") and row.get("theirs_ms"):
+		ratio = row["ours_ms"] / row["theirs_ms"]
+		row["ratio"] = round(ratio, 2)
+		return "met" if ratio <= row["goal"] else f"MISSED by {100 * (ratio / row['goal'] - 1):.0f}%"
+	if row.get("limit_ms") and row.get("ours_ms") is not None:
+		return (
+			"met"
+			if row["ours_ms"] <= row["limit_ms"]
+			else f"MISSED ({row['ours_ms']} > {row['limit_ms']} ms)"
+		)
+	if row.get("min_rows_per_s"):
+		return "met" if row["rows_per_s"] >= row["min_rows_per_s"] else "MISSED"
+	return ""
+
+
+def goal_text(row: dict) -> str:
+	if row.get("goal"):
+		return f"ratio ≤ {row['goal']}"
+	if row.get("limit_ms"):
+		return f"≤ {row['limit_ms']} ms"
+	if row.get("min_rows_per_s"):
+		return f"≥ {row['min_rows_per_s']} rows/s ({row['rows_per_s']})"
+	return "—"
+
+
+def table(rows: list[dict]) -> str:
+	lines = [
+		"| measure | ours (ms) | compared with | theirs (ms) | ratio | goal | result |",
+		"|---|---|---|---|---|---|---|",
+	]
+	for row in rows:
+		result = verdict(row)
+		lines.append(
+			"| {} | {} | {} | {} | {} | {} | {} |".format(
+				row["measure"],
+				row.get("ours_ms", "—"),
+				row.get("theirs", "—"),
+				row.get("theirs_ms") or "—",
+				row.get("ratio", "—"),
+				goal_text(row),
+				result,
+			)
+		)
+	return "\n".join(lines)
+
+
+def machine() -> str:
+	version = frappe.db.sql("select version()")[0][0]
+	apps = ", ".join(f"{a} {frappe.get_attr(a + '.__version__')}" for a in frappe.get_installed_apps())
+	return (
+		f"{platform.node()} · {os.cpu_count()} CPUs · {platform.python_version()} · MariaDB {version} · "
+		f"{apps} · {frappe.utils.now_datetime():%Y-%m-%d}"
+	)
+
+
+def run(
+	sizes: list[int] | None = None,
+	runs: int = 20,
+	warmup: int = 3,
+	import_size: int = 10000,
+	keep: bool = False,
+	print_table: bool = True,
+) -> dict:
+	frappe.set_user("Administrator")
+	sizes = sorted(sizes or [10000, 100000])
+	frappe.flags.mute_emails = True
+	seed.ensure_users()
+	seed.ensure_catalog()
+	seed.seed_companies(1)
+	frappe.db.commit()
+	rows, notes = [], []
+	try:
+		per_document(runs, warmup, rows)
+		issue_invoice(runs, warmup, rows)
+		for size in sizes:
+			at_size(size, runs, warmup, rows, notes)
+		if import_size:
+			import_rows(import_size, rows)
+	finally:
+		if keep:
+			notes.append("seeded rows kept (names start with BENCH-); drop the site when done")
+		else:
+			seed.cleanup()
+			notes.append("seeded rows removed")
+		frappe.db.commit()
+	result = {"machine": machine(), "table": table(rows), "rows": rows, "notes": notes}
+	if print_table:
+		print(result["machine"])
+		print(result["table"])
+		for note in notes:
+			print("-", note)
+	return result

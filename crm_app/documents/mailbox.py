@@ -1,0 +1,56 @@
+"""Requests by e-mail. An incoming Email Account whose "Append To" is Deal hands each
+new thread to Frappe's receiver, which creates a Deal with only the subject (title),
+the sender's address (contact_email) and name (sender_name) set. Here such a deal
+gets its client base: the contact with that address (and the contact's company), or
+a new company and contact named after the sender. Replies are threaded by Frappe
+(In-Reply-To, or the subject and sender) into the same deal's timeline."""
+
+import frappe
+
+from crm_app.crm_app.doctype.client_contact.client_contact import find_contact_by
+from crm_app.documents.requests import find_or_create_company, find_or_create_contact
+from crm_app.utils.contact_info import normalize_email
+
+SOURCE = "Email"
+CONTACT_FIELDS = {
+	"contact_email": "email",
+	"contact_mobile": "mobile",
+	"contact_email_opt_in": "email_opt_in",
+	"contact_sms_opt_in": "sms_opt_in",
+}
+
+
+def is_mail_request(deal) -> bool:
+	"""A new deal created by Frappe's mail receiver: it carries a sender address and
+	nothing of the client base (the receiver inserts with ignore_mandatory)."""
+	return bool(
+		deal.is_new()
+		and deal.flags.ignore_mandatory
+		and deal.contact_email
+		and not deal.client_company
+		and not deal.contact
+	)
+
+
+def open_deal_from_mail(deal):
+	"""before_insert of a deal from the mailbox."""
+	if not is_mail_request(deal):
+		return
+	email = normalize_email(deal.contact_email)
+	name = (deal.sender_name or "").strip() or email.split("@", 1)[0]
+	contact = find_contact_by(email, ("email",))
+	company = frappe.db.get_value("Client Contact", contact, "company") if contact else None
+	if not company:
+		request = frappe._dict(full_name=name, email=email, phone=None, inn=None, company_name=None)
+		company = find_or_create_company(request)
+		contact = find_or_create_contact(request, company)
+	deal.client_company = company
+	deal.contact = contact
+	deal.source = deal.source or SOURCE
+	# The field's default is the user pulling the mail (a scheduler job): not a
+	# choice. The assignment rule gives mail requests to the sales team in turn.
+	deal.responsible = None
+	deal.flags.from_mailbox = True
+	values = frappe.db.get_value("Client Contact", contact, list(CONTACT_FIELDS.values()), as_dict=True)
+	for deal_field, contact_field in CONTACT_FIELDS.items():
+		deal.set(deal_field, values[contact_field])
