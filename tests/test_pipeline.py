@@ -18,6 +18,7 @@ from crm_app.utils.pipeline import (
 	encode_stage_set,
 	frozen_states,
 	funnel_facts,
+	funnel_key,
 	funnel_pairs,
 )
 
@@ -267,3 +268,19 @@ def test_stages_without_a_seconds_column_take_their_times_from_outside():
 	rows = {r.stage: r for r in assemble_funnel(states, agg)}
 	assert rows["Contract Signed"].avg_days_in_stage == 2.0
 	assert rows["Invoice Issued"].conversion == 100.0
+
+
+def test_funnel_key_is_stable_and_tells_facts_apart():
+	fields = funnel_facts([(None, "Request Received", None), ("Request Received", "Lost", 5)]).as_fields()
+	assert fields["funnel_key"] == funnel_key(
+		"|Request Received|Lost|", "|Request Received|", "Request Received"
+	)
+	assert 0 < fields["funnel_key"] < 2**63
+	keys = {
+		funnel_key("|A|B|", "|A|", ""),
+		funnel_key("|A|B|", "|A|B|", ""),
+		funnel_key("|A|B|", "|A|", "A"),
+		funnel_key("|A|", "|A|B|", ""),
+	}
+	assert len(keys) == 4
+	assert funnel_key("", "", "") == 0

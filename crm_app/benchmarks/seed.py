@@ -270,4 +270,6 @@ def cleanup():
 			frappe.db.delete(doctype, {"name": ("like", f"{PREFIX}%")})
 	frappe.db.delete("Client Contact", {"email": ("like", "%@bench-import.example.com")})
 	frappe.db.delete("Client Company", {"email": ("like", "%@bench-import.example.com")})
+	for name in frappe.get_all("Contact", filters={"first_name": "Bench import"}, pluck="name"):
+		frappe.delete_doc("Contact", name, force=True, ignore_permissions=True)
 	frappe.db.commit()

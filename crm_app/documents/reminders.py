@@ -35,6 +35,9 @@ def sync_next_contact(deal):
 	"""One open ToDo for the responsible on the next contact date; updated when the
 	date or the responsible changes, cancelled when the deal is won or lost or the date
 	is cleared (Cancelled, not Closed: Frappe's assignment rules reopen closed ToDos)."""
+	before = deal.get_doc_before_save()
+	if not deal.next_contact_date and not (before and before.next_contact_date):
+		return  # no date now nor before this save: no ToDo to keep (saves a query per save)
 	todos = _open_todos(deal.name)
 	wanted = deal.next_contact_date and deal.responsible and deal.stage not in CLOSED_STAGES
 	if not wanted:

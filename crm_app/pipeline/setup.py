@@ -54,7 +54,10 @@ def create_workflow(seed: dict):
 			**{k: seed[k] for k in ("workflow_name", "document_type", "is_active", "override_status")},
 			"send_email_alert": seed["send_email_alert"],
 			"workflow_state_field": seed["workflow_state_field"],
-			"states": [{k: s[k] for k in ("state", "doc_status", "allow_edit")} for s in seed["states"]],
+			"states": [
+				{k: s[k] for k in ("state", "doc_status", "allow_edit", "is_optional_state")}
+				for s in seed["states"]
+			],
 			"transitions": [
 				{
 					"state": t["state"],
@@ -69,6 +72,23 @@ def create_workflow(seed: dict):
 		}
 	)
 	workflow.insert(ignore_permissions=True)
+
+
+def skip_workflow_actions():
+	"""The seeded stages are optional states for Frappe's Workflow Actions: a sales
+	pipeline is not an approval chain, so no Workflow Action is opened for every
+	sales user on every deal (nor kept up to date on every save). Sites that
+	predate this get it once, and lose the open Workflow Actions of deals."""
+	seeded = {s["state"] for s in load_seed()["states"]}
+	workflow = frappe.get_doc("Workflow", WORKFLOW_NAME)
+	for state in workflow.states:
+		if state.state in seeded:
+			state.is_optional_state = 1
+	workflow.save(ignore_permissions=True)
+	for name in frappe.get_all(
+		"Workflow Action", filters={"reference_doctype": "Deal", "status": "Open"}, pluck="name"
+	):
+		frappe.delete_doc("Workflow Action", name, ignore_permissions=True, force=True)
 
 
 def add_role_transitions(seed: dict, extra_roles: bool | None = None):

@@ -61,6 +61,19 @@ class PipelineTestCase(CRMTestCase):
 
 
 class TestWorkflow(PipelineTestCase):
+	def test_no_workflow_actions_for_deals(self):
+		"""The stages are optional states: Frappe opens no Workflow Action for every
+		sales user on every deal."""
+		deal = self.new_deal()
+		self.act(deal, "Start Negotiation", SALES_USER)
+		self.assertEqual(
+			frappe.db.count("Workflow Action", {"reference_doctype": "Deal", "reference_name": deal.name}), 0
+		)
+		states = frappe.get_all(
+			"Workflow Document State", filters={"parent": WORKFLOW_NAME}, pluck="is_optional_state"
+		)
+		self.assertTrue(states and all(states))
+
 	def test_workflow_is_installed_with_the_issue_names(self):
 		pipeline = get_pipeline()
 		self.assertEqual(pipeline.name, WORKFLOW_NAME)
@@ -388,3 +401,19 @@ class TestBoard(PipelineTestCase):
 		self.assertEqual(own_totals["Request Received"]["count"], 1)
 		self.assertEqual(own_totals["Request Received"]["amounts"], {"RUB": mine.grand_total})
 		self.assertGreater(all_totals["Request Received"]["count"], 1)
+
+	def test_own_totals_from_the_indexes_match_the_permission_query(self):
+		from crm_app.pipeline.board import get_column_totals
+
+		set_settings(own_deals_only=1)
+		self.new_deal(responsible=SALES_USER)
+		frappe.set_user(SALES_USER)
+		owned = self.new_deal(responsible=MANAGER)  # owner, someone else responsible
+		frappe.set_user("Administrator")
+		self.new_deal()  # neither
+		frappe.set_user(SALES_USER)
+		fast = get_column_totals()
+		slow = get_column_totals([["Deal", "name", "is", "set"]])  # the permission query path
+		self.assertEqual(fast, slow)
+		self.assertGreaterEqual(fast["Request Received"]["count"], 2)
+		self.assertTrue(frappe.has_permission("Deal", "read", owned.name))

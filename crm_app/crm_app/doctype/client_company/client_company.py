@@ -5,6 +5,7 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
+from crm_app.utils.imports import skip_creation_version
 from crm_app.utils.validation import clean_email, clean_phones, clean_requisites
 
 
@@ -32,6 +33,9 @@ class ClientCompany(Document):
 		phone: DF.Data | None
 		website: DF.Data | None
 	# end: auto-generated types
+
+	def before_insert(self):
+		skip_creation_version(self)
 
 	def validate(self):
 		self.company_name = (self.company_name or "").strip()

@@ -1,11 +1,14 @@
 # Copyright (c) 2026, crm_app contributors
 # For license information, please see license.txt
 
+from pypika.terms import Criterion
+
 import frappe
 from frappe import _
 from frappe.model.document import Document
 
 from crm_app.utils.contact_info import build_full_name
+from crm_app.utils.imports import skip_creation_version
 from crm_app.utils.validation import clean_email, clean_phones
 
 
@@ -34,6 +37,9 @@ class ClientContact(Document):
 		sms_opt_in: DF.Check
 	# end: auto-generated types
 
+	def before_insert(self):
+		skip_creation_version(self)
+
 	def validate(self):
 		self.full_name = build_full_name(self.last_name, self.first_name, self.middle_name)
 		clean_phones(self, "phone", "mobile")
@@ -42,15 +48,24 @@ class ClientContact(Document):
 
 	def warn_about_duplicates(self):
 		"""Same e-mail or phone as another contact: warn, never refuse (people share
-		a switchboard number, and a person may move between client companies)."""
-		for label, value, fields in (
+		a switchboard number, and a person may move between client companies).
+		One query for all three values."""
+		checks = [
 			(_("email"), self.email, ("email",)),
-			(_("phone"), self.phone, ("phone", "mobile")),
-			(_("phone"), self.mobile, ("phone", "mobile")),
-		):
-			if not value:
-				continue
-			existing = find_contact_by(value, fields, exclude=self.name)
+			(_("phone"), self.phone, PHONE_FIELDS),
+			(_("phone"), self.mobile, PHONE_FIELDS),
+		]
+		checks = [check for check in checks if check[1]]
+		if not checks:
+			return
+		contact = frappe.qb.DocType("Client Contact")
+		match = Criterion.any([contact[f] == value for _label, value, fields in checks for f in fields])
+		query = frappe.qb.from_(contact).select(contact.name, contact.email, contact.phone, contact.mobile)
+		if self.name:
+			query = query.where(contact.name != self.name)
+		others = query.where(match).orderby(contact.creation).limit(10).run(as_dict=True)
+		for label, value, fields in checks:
+			existing = next((o.name for o in others if any(o.get(f) == value for f in fields)), None)
 			if existing:
 				frappe.msgprint(
 					_("Client Contact {0} has the same {1} {2}.").format(
@@ -62,15 +77,17 @@ class ClientContact(Document):
 				return
 
 
+PHONE_FIELDS = ("phone", "mobile")
+
+
 def find_contact_by(value: str, fields: tuple[str, ...], exclude: str | None = None) -> str | None:
 	"""Name of the oldest contact having `value` in any of `fields` (normalised values)."""
-	for fieldname in fields:
-		filters = {fieldname: value}
-		if exclude:
-			filters["name"] = ("!=", exclude)
-		found = frappe.get_all(
-			"Client Contact", filters=filters, pluck="name", order_by="creation asc", limit=1
-		)
-		if found:
-			return found[0]
-	return None
+	found = frappe.get_all(
+		"Client Contact",
+		filters={"name": ("!=", exclude)} if exclude else {},
+		or_filters={fieldname: value for fieldname in fields},
+		pluck="name",
+		order_by="creation asc",
+		limit=1,
+	)
+	return found[0] if found else None

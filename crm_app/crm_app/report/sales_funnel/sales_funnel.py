@@ -5,16 +5,17 @@
 their sum, the deals that ever reached it, the conversion from the previous
 stage, the average time spent in it, and where lost deals were lost from.
 
-One aggregate pass over Deal: the deals are grouped by their stage and their
-funnel facts (stages reached and left, stage of the last loss: see
-utils.pipeline), with counts, amounts and the seconds spent in each standard
-stage summed per group; the few groups are combined in Python. The history
+One aggregate pass over Deal, read from a covering index: the deals are grouped
+by their stage and their funnel facts (stages reached and left, stage of the last
+loss, under one integer key: see utils.pipeline), with counts, amounts and the
+seconds spent in each standard stage summed per group; the few groups are
+combined in Python. The history
 table is read only for stages a site added itself, and then only their rows.
 """
 
 import frappe
 from frappe import _
-from frappe.query_builder.functions import Count, Sum
+from frappe.query_builder.functions import Count, Min, Sum
 from frappe.utils import add_days, flt, getdate
 
 from crm_app.permissions.deal import restricted_user_criterion
@@ -121,27 +122,40 @@ def get_aggregates(states: list[str], filters) -> FunnelAggregates:
 	deal = frappe.qb.DocType("Deal")
 	conditions = deal_conditions(deal, filters)
 	seconds_columns = list(STAGE_SECONDS_FIELDS.items())
-	keys = (deal.stage, deal.reached_stages, deal.left_stages, deal.lost_from_stage)
+	# Read from the covering index (currency, stage, funnel_key, …) in its order;
+	# MIN(name) names one deal of each group, whose stage facts label the group.
 	rows = _where(
 		frappe.qb.from_(deal)
 		.select(
-			*keys,
+			deal.stage,
+			deal.funnel_key,
+			Min(deal.name),
 			Count("*"),
 			Sum(deal.grand_total),
 			*(Sum(getattr(deal, fieldname)) for _stage, fieldname in seconds_columns),
 		)
-		.groupby(*keys),
+		.groupby(deal.currency, deal.stage, deal.funnel_key),
 		conditions,
 	).run()
+	facts = {}
+	if rows:
+		facts = {
+			r.name: r
+			for r in frappe.get_all(
+				"Deal",
+				filters={"name": ("in", [row[2] for row in rows])},
+				fields=["name", "reached_stages", "left_stages", "lost_from_stage"],
+			)
+		}
 	groups = [
 		FactGroup(
 			stage=row[0],
-			reached_stages=row[1] or "",
-			left_stages=row[2] or "",
-			lost_from_stage=row[3] or "",
-			count=row[4],
-			amount=flt(row[5]),
-			seconds={stage: flt(value) for (stage, _f), value in zip(seconds_columns, row[6:], strict=True)},
+			reached_stages=facts[row[2]].reached_stages or "",
+			left_stages=facts[row[2]].left_stages or "",
+			lost_from_stage=facts[row[2]].lost_from_stage or "",
+			count=row[3],
+			amount=flt(row[4]),
+			seconds={stage: flt(value) for (stage, _f), value in zip(seconds_columns, row[5:], strict=True)},
 		)
 		for row in rows
 	]
