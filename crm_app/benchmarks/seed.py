@@ -198,7 +198,7 @@ def deal_rows(i: int, currency: str):
 	return deal, items, history
 
 
-ITEM_FIELDS = [
+CHILD_COLUMNS = [
 	"name",
 	"creation",
 	"modified",
@@ -209,6 +209,9 @@ ITEM_FIELDS = [
 	"parent",
 	"parenttype",
 	"parentfield",
+]
+ITEM_FIELDS = [
+	*CHILD_COLUMNS,
 	"catalog_item",
 	"item_name",
 	"qty",
@@ -218,23 +221,7 @@ ITEM_FIELDS = [
 	"amount",
 	"vat_amount",
 ]
-LOG_FIELDS = [
-	"name",
-	"creation",
-	"modified",
-	"owner",
-	"modified_by",
-	"docstatus",
-	"idx",
-	"parent",
-	"parenttype",
-	"parentfield",
-	"from_stage",
-	"stage",
-	"changed_at",
-	"changed_by",
-	"seconds_in_previous_stage",
-]
+LOG_FIELDS = [*CHILD_COLUMNS, "from_stage", "stage", "changed_at", "changed_by", "seconds_in_previous_stage"]
 
 
 def seed_deals(total: int, currency: str, progress=print):

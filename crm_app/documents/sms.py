@@ -7,6 +7,8 @@ so a hanging gateway only ties up that job). Consent is checked when queued and 
 when sent; a failure goes to the Error Log and never touches the deal.
 """
 
+from functools import partial
+
 import frappe
 from frappe import _
 
@@ -33,16 +35,21 @@ def wants_sms(deal) -> bool:
 
 
 def queue_stage_sms(deal):
+	"""Registered to run when the transaction commits (a rollback drops it); then
+	queued as a background job (run at once in tests)."""
 	if not wants_sms(deal):
 		return
+	frappe.db.after_commit.add(partial(enqueue_stage_sms, deal.name, deal.stage))
+
+
+def enqueue_stage_sms(deal: str, stage: str):
 	frappe.enqueue(
 		"crm_app.documents.sms.send_stage_sms",
 		queue="short",
 		timeout=60,
-		enqueue_after_commit=True,
 		now=bool(frappe.flags.in_test),
-		deal=deal.name,
-		stage=deal.stage,
+		deal=deal,
+		stage=stage,
 	)
 
 

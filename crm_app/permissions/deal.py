@@ -27,8 +27,11 @@ def get_permission_query_conditions(user: str | None = None, doctype: str | None
 	user = user or frappe.session.user
 	if not is_restricted(user):
 		return ""
-	escaped = frappe.db.escape(user)
-	return f"(`tabDeal`.`responsible` = {escaped} or `tabDeal`.`owner` = {escaped})"
+	# "user IN (responsible, owner)", not "responsible = user OR owner = user": the
+	# same rows, but MariaDB cannot turn it into an index merge of the two columns,
+	# which at a million deals it prefers to the (stage, creation) index of a
+	# list page (3 s instead of 25 ms).
+	return f"({frappe.db.escape(user)} in (`tabDeal`.`responsible`, `tabDeal`.`owner`))"
 
 
 def restricted_user_criterion(deal_table, user: str | None = None):

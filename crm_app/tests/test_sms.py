@@ -30,8 +30,6 @@ class TestStageSms(CRMTestCase):
 		cls.server = HTTPServer(("127.0.0.1", 0), Gateway)
 		threading.Thread(target=cls.server.serve_forever, daemon=True).start()
 		cls.configure(f"http://127.0.0.1:{cls.server.server_port}/send")
-		set_settings(erpnext_enabled=0, default_phone_region="RU")
-		cls.item = make_item(standard_rate=100).name
 
 	@classmethod
 	def tearDownClass(cls):
@@ -49,12 +47,22 @@ class TestStageSms(CRMTestCase):
 
 	def setUp(self):
 		RECEIVED.clear()
+		self.configure(f"http://127.0.0.1:{self.server.server_port}/send")
+		set_settings(erpnext_enabled=0, default_phone_region="RU")
+
+	@staticmethod
+	def commit_callbacks():
+		"""What a commit runs after COMMIT (without committing the test's data)."""
+		frappe.db.after_commit.run()
 
 	def deal_for(self, sms_opt_in: int, mobile: str):
 		company = make_company().name
 		contact = make_contact(company, mobile=mobile, sms_opt_in=sms_opt_in)
 		return make_deal(
-			company, contact=contact.name, items=[{"catalog_item": self.item, "qty": 1}], currency="RUB"
+			company,
+			contact=contact.name,
+			items=[{"catalog_item": make_item(standard_rate=100).name, "qty": 1}],
+			currency="RUB",
 		)
 
 	def move(self, deal, *stages):
@@ -71,6 +79,8 @@ class TestStageSms(CRMTestCase):
 		self.assertEqual(RECEIVED, [])
 		for deal in (agreed, refused):
 			self.move(deal, "Invoice Issued")
+		self.assertEqual(RECEIVED, [], "nothing is sent before the change commits")
+		self.commit_callbacks()
 		self.assertEqual([r["to"] for r in RECEIVED], ["+79161112233"])
 		self.assertIn(agreed.title, RECEIVED[0]["text"])
 		if frappe.db.exists("DocType", "SMS Log"):  # ERPNext's
@@ -87,7 +97,16 @@ class TestStageSms(CRMTestCase):
 		try:
 			errors = frappe.db.count("Error Log")
 			self.move(deal, "Negotiation", "Invoice Issued")
+			self.commit_callbacks()
 			self.assertEqual(frappe.db.get_value("Deal", deal.name, "stage"), "Invoice Issued")
 			self.assertGreater(frappe.db.count("Error Log"), errors)
 		finally:
 			self.configure(f"http://127.0.0.1:{self.server.server_port}/send")
+
+	def test_a_rolled_back_change_sends_nothing(self):
+		deal = self.deal_for(1, "+79160001122")
+		self.move(deal, "Negotiation", "Invoice Issued")
+		frappe.db.rollback()
+		self.commit_callbacks()  # a later commit of other work
+		self.assertEqual(RECEIVED, [])
+		self.assertFalse(frappe.db.exists("Deal", deal.name))
