@@ -49,20 +49,26 @@ def ensure_users():
 		make_user(user, ["Sales User"])
 
 
+def ensure_record(doctype: str, name: str, values: dict):
+	"""Insert the record `name` of `doctype` unless it exists (the benchmark's masters)."""
+	if not frappe.db.exists(doctype, name):
+		frappe.get_doc({"doctype": doctype, **values}).insert(ignore_permissions=True)
+
+
 def ensure_catalog():
 	for code, rate in ITEMS:
-		if not frappe.db.exists("Catalog Item", code):
-			frappe.get_doc(
-				{
-					"doctype": "Catalog Item",
-					"item_code": code,
-					"item_name": code.title(),
-					"item_type": "Product",
-					"uom": "Nos",
-					"standard_rate": rate,
-					"vat_rate": 20,
-				}
-			).insert(ignore_permissions=True)
+		ensure_record(
+			"Catalog Item",
+			code,
+			{
+				"item_code": code,
+				"item_name": code.title(),
+				"item_type": "Product",
+				"uom": "Nos",
+				"standard_rate": rate,
+				"vat_rate": 20,
+			},
+		)
 
 
 def _path(rng: random.Random) -> tuple:

@@ -106,22 +106,12 @@ def frappe_crm_setup() -> dict | None:
 	"""Frappe CRM's organization, products and first two statuses, if installed."""
 	if not has_app("crm"):
 		return None
-	if not frappe.db.exists("CRM Organization", "BENCH Organization"):
-		frappe.get_doc({"doctype": "CRM Organization", "organization_name": "BENCH Organization"}).insert(
-			ignore_permissions=True
-		)
+	seed.ensure_record("CRM Organization", "BENCH Organization", {"organization_name": "BENCH Organization"})
 	products = []
 	for code, rate in seed.ITEMS:
-		if not frappe.db.exists("CRM Product", code):
-			frappe.get_doc(
-				{
-					"doctype": "CRM Product",
-					"product_code": code,
-					"product_name": code.title(),
-					"standard_rate": rate,
-				}
-			).insert(ignore_permissions=True)
-		products.append({"product_code": code, "product_name": code.title(), "rate": rate, "qty": 2})
+		values = {"product_code": code, "product_name": code.title()}
+		seed.ensure_record("CRM Product", code, {**values, "standard_rate": rate})
+		products.append({**values, "rate": rate, "qty": 2})
 	statuses = frappe.get_all("CRM Deal Status", order_by="position asc", pluck="name")
 	return {"products": products, "statuses": statuses}
 

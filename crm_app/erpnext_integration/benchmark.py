@@ -90,18 +90,19 @@ def seed_opportunities(total: int, company: str, currency: str):
 def opportunity_setup(company: str) -> list[dict] | None:
 	ensure_opportunity_masters(company)
 	lines = []
+	item_group = frappe.db.get_value("Item Group", {"is_group": 0}, "name")
 	for code, rate in seed.ITEMS:
-		if not frappe.db.exists("Item", code):
-			frappe.get_doc(
-				{
-					"doctype": "Item",
-					"item_code": code,
-					"item_name": code.title(),
-					"item_group": frappe.db.get_value("Item Group", {"is_group": 0}, "name"),
-					"stock_uom": "Nos",
-					"is_stock_item": 0,
-				}
-			).insert(ignore_permissions=True)
+		seed.ensure_record(
+			"Item",
+			code,
+			{
+				"item_code": code,
+				"item_name": code.title(),
+				"item_group": item_group,
+				"stock_uom": "Nos",
+				"is_stock_item": 0,
+			},
+		)
 		lines.append({"item_code": code, "qty": 2, "rate": rate, "uom": "Nos"})
 	return lines
 
