@@ -284,3 +284,12 @@ def test_funnel_key_is_stable_and_tells_facts_apart():
 	}
 	assert len(keys) == 4
 	assert funnel_key("", "", "") == 0
+
+
+def test_the_current_stage_was_entered_at_the_last_row():
+	rows = [
+		(None, "Request Received", None, "2026-01-01 10:00"),
+		("Request Received", "Negotiation", 60, "2026-01-02 09:00"),
+	]
+	assert funnel_facts(rows).as_fields()["stage_entered_at"] == "2026-01-02 09:00"
+	assert funnel_facts(row[:3] for row in rows).as_fields()["stage_entered_at"] is None

@@ -177,7 +177,7 @@ def deal_rows(i: int, currency: str):
 		)
 		previous = stage
 
-	facts = funnel_facts((h[10], h[11], h[14]) for h in history).as_fields()
+	facts = funnel_facts((h[10], h[11], h[14], h[12]) for h in history).as_fields()
 	deal = {
 		"name": name,
 		"creation": created,
@@ -198,7 +198,6 @@ def deal_rows(i: int, currency: str):
 		"vat_total": flt(vat, 2),
 		"grand_total": flt(net + vat, 2),
 		"lost_reason": "Price" if path[-1] == "Lost" else None,
-		"stage_entered_at": changed,
 		**facts,
 	}
 	return deal, items, history

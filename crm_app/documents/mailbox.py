@@ -12,12 +12,6 @@ from crm_app.documents.requests import find_or_create_company, find_or_create_co
 from crm_app.utils.contact_info import normalize_email
 
 SOURCE = "Email"
-CONTACT_FIELDS = {
-	"contact_email": "email",
-	"contact_mobile": "mobile",
-	"contact_email_opt_in": "email_opt_in",
-	"contact_sms_opt_in": "sms_opt_in",
-}
 
 
 def is_mail_request(deal) -> bool:
@@ -47,10 +41,11 @@ def open_deal_from_mail(deal):
 	deal.client_company = company
 	deal.contact = contact
 	deal.source = deal.source or SOURCE
-	# The field's default is the user pulling the mail (a scheduler job): not a
-	# choice. The assignment rule gives mail requests to the sales team in turn.
-	deal.responsible = None
 	deal.flags.from_mailbox = True
-	values = frappe.db.get_value("Client Contact", contact, list(CONTACT_FIELDS.values()), as_dict=True)
-	for deal_field, contact_field in CONTACT_FIELDS.items():
-		deal.set(deal_field, values[contact_field])
+	# Frappe fetched the contact's fields before this hook, when there was no contact yet
+	fetched = {
+		df.fieldname: df.fetch_from.split(".", 1)[1] for df in deal.meta.get_fields_to_fetch("contact")
+	}
+	values = frappe.db.get_value("Client Contact", contact, list(fetched.values()), as_dict=True)
+	for fieldname, source in fetched.items():
+		deal.set(fieldname, values[source])

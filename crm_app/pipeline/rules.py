@@ -168,11 +168,9 @@ def rebuild_history(deal, before, old_stage):
 
 def funnel_fact_values(deal) -> dict:
 	"""The deal's funnel facts, from its stage history (see utils.pipeline)."""
-	history = deal.get("stage_history")
-	values = funnel_facts((row.from_stage, row.stage, row.seconds_in_previous_stage) for row in history)
-	values = values.as_fields()
-	values["stage_entered_at"] = history[-1].changed_at if history else None
-	return values
+	rows = deal.get("stage_history")
+	history = ((r.from_stage, r.stage, r.seconds_in_previous_stage, r.changed_at) for r in rows)
+	return funnel_facts(history).as_fields()
 
 
 def refresh_funnel_facts(deal_name: str):

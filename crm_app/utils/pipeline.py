@@ -199,6 +199,7 @@ class FunnelFacts:
 	left: list[str] = field(default_factory=list)
 	seconds: dict[str, float] = field(default_factory=dict)  # stage -> time spent, for stages left
 	lost_from: str | None = None
+	entered_at: object = None  # when the current stage was entered, if the rows say
 
 	def as_fields(self) -> dict:
 		"""The Deal fields that hold the facts."""
@@ -206,6 +207,7 @@ class FunnelFacts:
 			"reached_stages": encode_stage_set(self.reached),
 			"left_stages": encode_stage_set(self.left),
 			"lost_from_stage": self.lost_from or "",
+			"stage_entered_at": self.entered_at,
 		}
 		values["funnel_key"] = funnel_key(
 			values["reached_stages"], values["left_stages"], values["lost_from_stage"]
@@ -217,9 +219,10 @@ class FunnelFacts:
 
 def funnel_facts(history: Iterable[tuple], lost_state: str = LOST) -> FunnelFacts:
 	"""Facts of one deal from its history rows (from_stage, stage, seconds in the
-	previous stage), oldest first."""
+	previous stage[, changed_at]), oldest first."""
 	facts = FunnelFacts()
-	for from_stage, stage, spent in history:
+	for from_stage, stage, spent, *changed_at in history:
+		facts.entered_at = changed_at[0] if changed_at else None
 		if stage not in facts.reached:
 			facts.reached.append(stage)
 		if from_stage:

@@ -29,11 +29,9 @@ def fill(names: list[str]):
 		.orderby(log.idx)
 		.run()
 	)
-	updates = {}
-	for deal, history in groupby(rows, key=lambda r: r[0]):
-		history = list(history)
-		values = funnel_facts((r[1], r[2], r[3]) for r in history).as_fields()
-		values["stage_entered_at"] = history[-1][4]
-		updates[deal] = values
+	updates = {
+		deal: funnel_facts(row[1:] for row in history).as_fields()
+		for deal, history in groupby(rows, key=lambda r: r[0])
+	}
 	if updates:
 		frappe.db.bulk_update("Deal", updates, update_modified=False)

@@ -78,9 +78,11 @@ class Deal(Document):
 
 	def before_validate(self):
 		self.currency = self.currency or default_currency()
-		if self.responsible == "Guest":
-			self.responsible = None  # a request from the website: an assignment rule decides
-		elif not self.responsible and frappe.session.user != "Guest" and not self.flags.from_mailbox:
+		if self.responsible == "Guest" or (self.is_new() and self.flags.from_mailbox):
+			# a request from the website or the mailbox: the assignment rule decides (the
+			# field's default would be the guest, or the user pulling the mail)
+			self.responsible = None
+		elif not self.responsible and frappe.session.user != "Guest":
 			self.responsible = frappe.session.user
 		if not self.title and self.client_company:
 			self.title = frappe.db.get_value("Client Company", self.client_company, "company_name")
