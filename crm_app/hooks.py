@@ -62,6 +62,19 @@ has_permission = {
 # Hook on document methods and events
 
 doc_events = {
+	# A stage change is one event: a save of the Deal (pipeline.events). Its rules, history
+	# and funnel facts are the Deal's own (pipeline.rules); these are its consequences, each
+	# asking `pipeline.events.stage_change(doc)`. Frappe's standard Notifications on the
+	# Deal (Value Change on stage) follow on the same save.
+	"Deal": {
+		"before_insert": "crm_app.documents.mailbox.open_deal_from_mail",
+		"validate": "crm_app.erpnext_integration.deal_stage.validate_stage_change",
+		"on_update": [
+			"crm_app.erpnext_integration.deal_stage.post_stage_change",
+			"crm_app.documents.reminders.sync_next_contact",
+			"crm_app.documents.sms.queue_stage_sms",
+		],
+	},
 	"Workflow": {
 		"on_update": "crm_app.pipeline.board.on_workflow_update",
 	},
@@ -80,11 +93,23 @@ doc_events = {
 	},
 	"Sales Invoice": {
 		"on_change": "crm_app.erpnext_integration.ledger.sales_invoice_on_change",
+		"before_submit": "crm_app.erpnext_integration.ledger.sales_invoice_before_posting",
+		"before_cancel": "crm_app.erpnext_integration.ledger.sales_invoice_before_posting",
 		"on_submit": "crm_app.erpnext_integration.ledger.sales_invoice_on_submit",
 		"on_cancel": "crm_app.erpnext_integration.ledger.sales_invoice_on_cancel",
 	},
 	"Payment Entry": {
 		"validate": "crm_app.erpnext_integration.ledger.payment_entry_validate",
+		"before_submit": "crm_app.erpnext_integration.ledger.voucher_started",
+		"before_cancel": "crm_app.erpnext_integration.ledger.voucher_started",
+		"on_submit": "crm_app.erpnext_integration.ledger.voucher_done",
+		"on_cancel": "crm_app.erpnext_integration.ledger.voucher_done",
+	},
+	"Journal Entry": {
+		"before_submit": "crm_app.erpnext_integration.ledger.voucher_started",
+		"before_cancel": "crm_app.erpnext_integration.ledger.voucher_started",
+		"on_submit": "crm_app.erpnext_integration.ledger.voucher_done",
+		"on_cancel": "crm_app.erpnext_integration.ledger.voucher_done",
 	},
 	"Delivery Note": {
 		"validate": "crm_app.erpnext_integration.ledger.delivery_note_validate",

@@ -1,7 +1,11 @@
 """Install and uninstall steps of crm_app."""
 
-import frappe
+import json
 
+import frappe
+from frappe.model import no_value_fields
+
+SETTINGS = "CRM App Settings"
 SALES_ROLES = ("Sales User", "Sales Manager")
 CREATED_ROLES_KEY = "crm_app_created_roles"
 
@@ -34,6 +38,60 @@ def setup_erpnext_integration():
 		from crm_app.erpnext_integration.custom_fields import make_custom_fields
 
 		make_custom_fields()
+	fill_settings_defaults()
+
+
+def declared_defaults(doctype: str = SETTINGS) -> dict[str, str]:
+	"""fieldname → the default its field declares (DocType JSON or custom field), as Frappe
+	resolves it for a new document."""
+	meta = frappe.get_meta(doctype)
+	resolved = frappe.new_doc(doctype, as_dict=True)
+	return {
+		df.fieldname: resolved.get(df.fieldname)
+		for df in meta.fields
+		if df.fieldtype not in no_value_fields and df.default not in (None, "")
+	}
+
+
+def fill_settings_defaults(doctype: str = SETTINGS) -> list[str]:
+	"""Store the declared default of every setting that has no stored value yet.
+
+	Frappe applies a Single's declared defaults only while nothing of it is stored: a
+	field added later (a custom field when ERPNext arrives, a new field in an update)
+	reads as empty on a site that already saved its settings. Run after install, after
+	ERPNext is installed and after every migrate; a stored value is never touched.
+	Returns the fieldnames filled."""
+	stored = frappe.db.get_singles_dict(doctype)
+	filled = [f for f in declared_defaults(doctype) if f not in stored]
+	for fieldname in filled:
+		frappe.db.set_single_value(doctype, fieldname, declared_defaults(doctype)[fieldname])
+	if filled:
+		frappe.clear_document_cache(doctype, doctype)
+	return filled
+
+
+def repair_settings_defaults(doctype: str = SETTINGS) -> list[str]:
+	"""Give the declared default back to settings stored empty although no user ever
+	changed them: a field added after the settings were first saved was stored with the
+	empty value on the next save. A user's own change shows in the settings' Version
+	history (track changes is on), and such a field is left alone. Returns the fieldnames
+	repaired."""
+	defaults = declared_defaults(doctype)
+	stored = frappe.db.get_singles_dict(doctype, cast=True)
+	changed_by_users = set()
+	for data in frappe.get_all("Version", filters={"ref_doctype": doctype, "docname": doctype}, pluck="data"):
+		for row in (json.loads(data or "{}") or {}).get("changed") or []:
+			changed_by_users.add(row[0])
+	repaired = [
+		fieldname
+		for fieldname, default in defaults.items()
+		if fieldname in stored and not stored[fieldname] and default and fieldname not in changed_by_users
+	]
+	for fieldname in repaired:
+		frappe.db.set_single_value(doctype, fieldname, defaults[fieldname])
+	if repaired:
+		frappe.clear_document_cache(doctype, doctype)
+	return repaired
 
 
 def ensure_roles():

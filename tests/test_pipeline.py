@@ -3,23 +3,29 @@
 import json
 from pathlib import Path
 
-from crm_app.utils.pipeline import (
+from crm_app.pipeline.funnel import (
 	STAGE_SECONDS_FIELDS,
 	FactGroup,
 	StageLog,
-	Transition,
 	aggregate_groups,
 	aggregate_logs,
-	allowed_transitions,
 	assemble_funnel,
-	can_move,
 	conversion,
 	decode_stage_set,
 	encode_stage_set,
-	frozen_states,
 	funnel_facts,
 	funnel_key,
 	funnel_pairs,
+)
+from crm_app.pipeline.stages import (
+	CREDITED,
+	OPEN,
+	PAID,
+	Transition,
+	allowed_transitions,
+	can_move,
+	frozen_states,
+	settlement,
 )
 
 SEED = json.loads((Path(__file__).parent.parent / "crm_app" / "pipeline" / "deal_pipeline.json").read_text())
@@ -293,3 +299,50 @@ def test_the_current_stage_was_entered_at_the_last_row():
 	]
 	assert funnel_facts(rows).as_fields()["stage_entered_at"] == "2026-01-02 09:00"
 	assert funnel_facts(row[:3] for row in rows).as_fields()["stage_entered_at"] is None
+
+
+def test_settlement_payments_not_credit_notes():
+	assert settlement(500, 0, 0) == OPEN
+	assert settlement(500, 0, 499.99) == OPEN
+	assert settlement(500, 0, 500) == PAID
+	assert settlement(500, 0, 499.996) == PAID  # half a kopeck
+	# a credit note for the whole invoice brings the outstanding amount to zero: not paid
+	assert settlement(500, 500, 0) == CREDITED
+	assert settlement(500, 500, 500) == CREDITED
+	# a partial credit note and the rest paid
+	assert settlement(500, 200, 300) == PAID
+	assert settlement(500, 200, 299) == OPEN
+	assert settlement(0, 0, 0) == OPEN
+
+
+def test_paid_at_follows_the_current_state():
+	t = [f"2026-11-{d:02d} 10:00:00" for d in range(1, 8)]
+	paid = funnel_facts(
+		[
+			(None, "Request Received", None, t[0]),
+			("Request Received", "Negotiation", 1, t[1]),
+			("Negotiation", "Invoice Issued", 1, t[2]),
+			("Invoice Issued", "Invoice Paid", 1, t[3]),
+		]
+	)
+	assert paid.paid_at == t[3]
+	shipped = funnel_facts([*_rows(t[:4]), ("Invoice Paid", "Goods Shipped", 1, t[4])])
+	assert shipped.paid_at == t[3]
+	# a cancelled payment takes the deal back: not paid, whatever the history says
+	back = funnel_facts([*_rows(t[:4]), ("Invoice Paid", "Invoice Issued", 1, t[4])])
+	assert back.paid_at is None
+	# paid again later: the last entry counts
+	again = funnel_facts(
+		[
+			*_rows(t[:4]),
+			("Invoice Paid", "Invoice Issued", 1, t[4]),
+			("Invoice Issued", "Invoice Paid", 1, t[5]),
+		]
+	)
+	assert again.paid_at == t[5]
+	assert again.as_fields()["paid_at"] == t[5]
+
+
+def _rows(times):
+	stages = ["Request Received", "Negotiation", "Invoice Issued", "Invoice Paid"]
+	return [(stages[i - 1] if i else None, stages[i], 1 if i else None, at) for i, at in enumerate(times)]

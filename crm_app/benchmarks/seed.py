@@ -14,7 +14,7 @@ from datetime import timedelta
 import frappe
 from frappe.utils import add_days, flt, get_datetime, getdate, now_datetime
 
-from crm_app.utils.pipeline import funnel_facts
+from crm_app.pipeline.funnel import funnel_facts
 
 PREFIX = "BENCH-"
 SALES_USERS = [f"bench-sales-{i}@example.com" for i in range(10)]

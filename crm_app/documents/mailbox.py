@@ -7,7 +7,7 @@ a new company and contact named after the sender. Replies are threaded by Frappe
 
 import frappe
 
-from crm_app.crm_app.doctype.client_contact.client_contact import find_contact_by
+from crm_app.crm_app.doctype.client_contact.client_contact import find_contact_by_email
 from crm_app.documents.requests import find_or_create_company, find_or_create_contact
 from crm_app.utils.contact_info import normalize_email
 
@@ -26,16 +26,18 @@ def is_mail_request(deal) -> bool:
 	)
 
 
-def open_deal_from_mail(deal):
-	"""before_insert of a deal from the mailbox."""
+def open_deal_from_mail(deal, method=None):
+	"""doc_event on Deal (before_insert): a deal from the mailbox gets its client base."""
 	if not is_mail_request(deal):
 		return
 	email = normalize_email(deal.contact_email)
 	name = (deal.sender_name or "").strip() or email.split("@", 1)[0]
-	contact = find_contact_by(email, ("email",))
+	contact = find_contact_by_email(email)
 	company = frappe.db.get_value("Client Contact", contact, "company") if contact else None
 	if not company:
-		request = frappe._dict(full_name=name, email=email, phone=None, inn=None, company_name=None)
+		request = frappe._dict(
+			full_name=name, email=email, phone=None, phone_ext=None, inn=None, company_name=None
+		)
 		company = find_or_create_company(request)
 		contact = find_or_create_contact(request, company)
 	deal.client_company = company

@@ -9,7 +9,7 @@ from frappe import _
 from frappe.desk.doctype.notification_log.notification_log import make_notification_logs
 from frappe.utils import add_days, getdate, nowdate
 
-from crm_app.utils.pipeline import GOODS_SHIPPED, LOST
+from crm_app.pipeline.stages import GOODS_SHIPPED, LOST
 from crm_app.utils.settings import get_settings
 
 CLOSED_STAGES = (GOODS_SHIPPED, LOST)
@@ -31,8 +31,8 @@ def _open_todos(deal_name: str) -> list[str]:
 	)
 
 
-def sync_next_contact(deal):
-	"""One open ToDo for the responsible on the next contact date; updated when the
+def sync_next_contact(deal, method=None):
+	"""doc_event on Deal (on_update), every save: one open ToDo for the responsible on the next contact date; updated when the
 	date or the responsible changes, cancelled when the deal is won or lost or the date
 	is cleared (Cancelled, not Closed: Frappe's assignment rules reopen closed ToDos)."""
 	before = deal.get_doc_before_save()

@@ -5,7 +5,10 @@ first stage with source "Web Form"."""
 import frappe
 from frappe import _
 
-from crm_app.crm_app.doctype.client_contact.client_contact import find_contact_by
+from crm_app.crm_app.doctype.client_contact.client_contact import (
+	find_contact_by_email,
+	find_contact_by_phone,
+)
 from crm_app.utils.requisites import LEGAL_ENTITY, SOLE_PROPRIETOR
 
 
@@ -24,6 +27,7 @@ def find_or_create_company(request) -> str:
 			"inn": request.inn,
 			"email": request.email,
 			"phone": request.phone,
+			"phone_ext": request.phone_ext,
 		}
 	)
 	company.insert(ignore_permissions=True)
@@ -31,8 +35,10 @@ def find_or_create_company(request) -> str:
 
 
 def find_or_create_contact(request, company: str) -> str:
-	for value, fields in ((request.email, ("email",)), (request.phone, ("phone", "mobile"))):
-		found = find_contact_by(value, fields) if value else None
+	for found in (
+		request.email and find_contact_by_email(request.email),
+		request.phone and find_contact_by_phone(request.phone, request.phone_ext),
+	):
 		if found:
 			owner = frappe.db.get_value("Client Contact", found, "company")
 			if not owner:
@@ -46,6 +52,7 @@ def find_or_create_contact(request, company: str) -> str:
 			"company": company,
 			"email": request.email,
 			"phone": request.phone,
+			"phone_ext": request.phone_ext,
 		}
 	)
 	contact.insert(ignore_permissions=True)

@@ -12,7 +12,8 @@ from functools import partial
 import frappe
 from frappe import _
 
-from crm_app.utils.pipeline import GOODS_SHIPPED, INVOICE_ISSUED
+from crm_app.pipeline.events import stage_change
+from crm_app.pipeline.stages import GOODS_SHIPPED, INVOICE_ISSUED
 
 SMS_STAGES = (INVOICE_ISSUED, GOODS_SHIPPED)
 
@@ -34,10 +35,12 @@ def wants_sms(deal) -> bool:
 	)
 
 
-def queue_stage_sms(deal):
-	"""Registered to run when the transaction commits (a rollback drops it); then
-	queued as a background job (run at once in tests)."""
-	if not wants_sms(deal):
+def queue_stage_sms(deal, method=None):
+	"""doc_event on Deal (on_update): after a stage change that is not a silent import,
+	registered to run when the transaction commits (a rollback drops it); then queued
+	as a background job (run at once in tests)."""
+	change = stage_change(deal)
+	if not change or change.silent or not wants_sms(deal):
 		return
 	frappe.db.after_commit.add(partial(enqueue_stage_sms, deal.name, deal.stage))
 

@@ -32,14 +32,11 @@ def posting_enabled() -> bool:
 	return bool(settings.get("erpnext_enabled") and settings.get("erpnext_company"))
 
 
-def _first(doctype: str, filters: dict) -> str | None:
-	found = frappe.get_all(
-		doctype,
-		filters=filters,
-		pluck="name",
-		order_by="lft asc" if doctype != "Account" else "name asc",
-		limit=1,
-	)
+def first_record(doctype: str, filters: dict) -> str | None:
+	"""The first record of `doctype` matching `filters`: in tree order for a tree
+	(Customer Group, Territory, Item Group, Warehouse …), else the oldest."""
+	order_by = "lft asc" if frappe.get_meta(doctype).is_nested_set() else "creation asc"
+	found = frappe.get_all(doctype, filters=filters, pluck="name", order_by=order_by, limit=1)
 	return found[0] if found else None
 
 
@@ -57,30 +54,31 @@ def get_accounting_settings() -> AccountingSettings:
 	warehouse = (
 		settings.get("warehouse")
 		or frappe.db.get_single_value("Stock Settings", "default_warehouse")
-		or _first("Warehouse", {"company": company, "is_group": 0})
+		or first_record("Warehouse", {"company": company, "is_group": 0})
 	)
 	if warehouse and frappe.db.get_value("Warehouse", warehouse, "company") != company:
-		warehouse = _first("Warehouse", {"company": company, "is_group": 0})
+		warehouse = first_record("Warehouse", {"company": company, "is_group": 0})
 	return AccountingSettings(
 		company=company,
 		company_currency=defaults.default_currency,
 		customer_group=settings.get("customer_group")
 		or frappe.db.get_single_value("Selling Settings", "customer_group")
-		or _first("Customer Group", {"is_group": 0})
-		or _first("Customer Group", {}),
+		or first_record("Customer Group", {"is_group": 0})
+		or first_record("Customer Group", {}),
 		territory=settings.get("territory")
 		or frappe.db.get_single_value("Selling Settings", "territory")
-		or _first("Territory", {"is_group": 0})
-		or _first("Territory", {}),
+		or first_record("Territory", {"is_group": 0})
+		or first_record("Territory", {}),
 		item_group=settings.get("item_group")
 		or frappe.db.get_single_value("Stock Settings", "item_group")
-		or _first("Item Group", {"is_group": 0})
-		or _first("Item Group", {}),
+		or first_record("Item Group", {"is_group": 0})
+		or first_record("Item Group", {}),
 		income_account=settings.get("income_account") or defaults.default_income_account,
 		cost_center=settings.get("cost_center") or defaults.cost_center,
 		vat_account=settings.get("vat_account"),
 		warehouse=warehouse,
-		mode_of_payment=settings.get("mode_of_payment") or _first("Mode of Payment", {"type": "Cash"}),
+		mode_of_payment=settings.get("mode_of_payment")
+		or first_record("Mode of Payment", {"type": "Cash", "enabled": 1}),
 		payment_due_days=int(settings.get("payment_due_days") or 0),
 		submit_invoices=bool(settings.get("submit_invoices")),
 	)

@@ -5,35 +5,27 @@ from frappe.query_builder.functions import Count, Sum
 from frappe.utils import add_months, get_first_day, nowdate
 
 from crm_app.permissions.deal import restricted_user_criterion
-from crm_app.utils.pipeline import LOST
+from crm_app.pipeline.stages import PAID_STAGES
 from crm_app.utils.settings import default_currency
-
-INVOICE_PAID = "Invoice Paid"
 
 
 @frappe.whitelist()
 def paid_this_month(filters=None) -> dict:
-	"""Sum of the grand totals of deals (in the default currency) that reached
-	Invoice Paid this calendar month."""
+	"""{"value": sum of grand totals, "fieldtype": "Currency", "route": …}: the deals in the
+	default currency that are paid now (at Invoice Paid or Goods Shipped) and entered
+	Invoice Paid this calendar month (`Deal.paid_at`, a fact kept by the pipeline). A
+	payment cancelled later takes the deal out: what counts is the deal's state, never a
+	history row. A Sales User restricted to own deals sees only theirs."""
 	frappe.has_permission("Deal", "read", throw=True)
 	start = get_first_day(nowdate())
 	deal = frappe.qb.DocType("Deal")
-	log = frappe.qb.DocType("Deal Stage Log")
-	paid = (
-		frappe.qb.from_(log)
-		.select(log.parent)
-		.distinct()
-		.where(log.parenttype == "Deal")
-		.where(log.stage == INVOICE_PAID)
-		.where(log.changed_at >= start)
-		.where(log.changed_at < add_months(start, 1))
-	)
 	query = (
 		frappe.qb.from_(deal)
 		.select(Sum(deal.grand_total), Count("*"))
-		.where(deal.name.isin(paid))
+		.where(deal.stage.isin(PAID_STAGES))
+		.where(deal.paid_at >= start)
+		.where(deal.paid_at < add_months(start, 1))
 		.where(deal.currency == default_currency())
-		.where(deal.stage != LOST)
 	)
 	if (criterion := restricted_user_criterion(deal)) is not None:
 		query = query.where(criterion)

@@ -1,21 +1,33 @@
 """Stage rules of a deal, applied on every save whatever the path (form, Kanban,
-set_value, REST, apply_workflow, Data Import).
+set_value, REST, apply_workflow, Data Import, a fact recorded by `events.record_fact`).
 
 - Which transitions a user may take is Frappe's Workflow check (roles and
   conditions), which runs after `validate`; here come the rules the workflow
   cannot express: what a stage needs on entry, what is frozen after the invoice,
-  the stage history and imports of historical deals.
+  the stage history, the funnel facts and imports of historical deals.
+- The save's stage change is recorded on the document (`events.StageChange`) for the
+  reactions wired in hooks.py; this module reacts to nothing itself.
 """
 
 import frappe
 from frappe import _
-from frappe.utils import cstr, flt, now_datetime, time_diff_in_seconds
+from frappe.utils import cstr, flt, get_datetime, now_datetime, time_diff_in_seconds
 
+from crm_app.pipeline.events import FACT, IMPORT, USER, StageChange
+from crm_app.pipeline.funnel import funnel_facts
+from crm_app.pipeline.stages import GOODS_SHIPPED, INVOICE_ISSUED, INVOICE_PAID, LOST, REQUEST_RECEIVED
 from crm_app.pipeline.workflow import get_pipeline
-from crm_app.utils.pipeline import INVOICE_ISSUED, LOST, funnel_facts
 
 FROZEN_DEAL_FIELDS = ("client_company", "currency", "prices_include_vat")
-HISTORY_FIELDS = ("from_stage", "stage", "changed_at", "changed_by", "seconds_in_previous_stage")
+HISTORY_FIELDS = (
+	"from_stage",
+	"stage",
+	"changed_at",
+	"changed_by",
+	"seconds_in_previous_stage",
+	"reference_doctype",
+	"reference_name",
+)
 IMPORT_ROLES = {"Sales Manager"}
 
 
@@ -26,87 +38,39 @@ def before_save(deal):
 	if deal.is_new():
 		handle_new_stage(deal, pipeline)
 	old_stage = before.stage if before else None
-	if before and old_stage != deal.stage:
+	fact = deal.flags.stage_fact
+	cause = FACT if fact else IMPORT if deal.flags.imported_stage else USER
+	change = StageChange(old_stage, deal.stage, cause, *(fact or (None, None)))
+	if before and old_stage != deal.stage and cause == USER:
 		check_stage_entry(deal)
-		check_ledger_rules(deal, old_stage)
 	if before and pipeline:
 		check_frozen(deal, before, pipeline.frozen_states())
-	rebuild_history(deal, before, old_stage)
+	rebuild_history(deal, before, change)
+	deal.flags.stage_change = change
+
+
+def skips_workflow_check(deal) -> bool:
+	"""A fact recorded elsewhere, or a historical deal imported by a Sales Manager, is
+	not a transition a user takes: Frappe's workflow role check does not apply."""
+	return bool(deal.flags.stage_fact or deal.flags.imported_stage)
 
 
 def handle_new_stage(deal, pipeline):
-	first = pipeline.first_state if pipeline else "Request Received"
+	first = pipeline.first_state if pipeline else REQUEST_RECEIVED
 	if not deal.stage:
 		deal.stage = first
 	if deal.stage == first or not frappe.flags.in_import:
 		return  # a non-first stage outside imports is refused by the workflow check
-	if IMPORT_ROLES & set(frappe.get_roles()):
-		# A historical deal migrated from another CRM: inserted at the first stage
-		# (so the workflow check passes), then moved in after_insert, without
-		# postings or messages.
-		deal.flags.imported_stage = deal.stage
-		deal.flags.silent = True
-	deal.stage = first
-
-
-def after_insert(deal):
-	if deal.flags.imported_stage:
-		move_without_side_effects(deal, deal.flags.imported_stage)
-
-
-def on_update(deal):
-	"""After a save that changed the stage: the stage's side effects (postings to
-	ERPNext), in the same transaction, so a failure undoes the whole change."""
-	before = deal.get_doc_before_save()
-	if not before or before.stage == deal.stage or deal.flags.silent:
+	if not IMPORT_ROLES & set(frappe.get_roles()):
+		deal.stage = first  # a Sales User's import opens requests
 		return
-	from crm_app.documents.sms import queue_stage_sms
-
-	queue_stage_sms(deal)
-	from crm_app.erpnext_integration.settings import posting_enabled
-
-	if posting_enabled():
-		from crm_app.erpnext_integration.deal_stage import on_stage_change
-
-		on_stage_change(deal, before.stage, deal.stage)
-
-
-def move_without_side_effects(deal, stage: str, comment: bool = False):
-	"""Move a deal to `stage` directly in the database, with its history row.
-
-	For facts that happened elsewhere (an import of a historical deal, a payment
-	or a delivery posted in ERPNext, a cancelled invoice): no workflow role
-	check, no postings; the history names the user who caused it."""
-	if deal.stage == stage:
-		return
-	now = now_datetime()
-	last = deal.stage_history[-1].changed_at if deal.stage_history else None
-	row = deal.append(
-		"stage_history",
-		{
-			"from_stage": deal.stage,
-			"stage": stage,
-			"changed_at": now,
-			"changed_by": frappe.session.user,
-			"seconds_in_previous_stage": int(time_diff_in_seconds(now, last)) if last else 0,
-		},
-	)
-	row.db_insert()
-	deal.db_set({"stage": stage, **funnel_fact_values(deal)}, update_modified=False)
-	if comment:
-		deal.add_comment("Workflow", _(stage))
-	from crm_app.documents.reminders import sync_next_contact
-
-	sync_next_contact(deal)
-
-
-def check_ledger_rules(deal, old_stage):
-	from crm_app.erpnext_integration.settings import posting_enabled
-
-	if posting_enabled() and not deal.flags.silent:
-		from crm_app.erpnext_integration.deal_stage import before_stage_change
-
-		before_stage_change(deal, old_stage, deal.stage)
+	if pipeline and deal.stage not in pipeline.states:
+		frappe.throw(
+			_("{0} is not a stage of the pipeline.").format(frappe.bold(deal.stage)), title=_("Invalid Stage")
+		)
+	# A historical deal migrated from another CRM: inserted at its stage, without
+	# postings or messages, its history dated as the file says.
+	deal.flags.imported_stage = deal.stage
 
 
 def check_stage_entry(deal):
@@ -153,7 +117,7 @@ def _history_rows(rows) -> list[tuple]:
 	return [(row.name, *(str(row.get(f) or "") for f in HISTORY_FIELDS)) for row in rows]
 
 
-def rebuild_history(deal, before, old_stage):
+def rebuild_history(deal, before, change: StageChange):
 	"""The history is the saved one plus a row for this change: rows sent by the
 	client (added, edited or removed) are ignored."""
 	saved = list(before.get("stage_history")) if before else []
@@ -161,13 +125,15 @@ def rebuild_history(deal, before, old_stage):
 		deal.set("stage_history", [])
 		for row in saved:
 			deal.append("stage_history", {"name": row.name, **{f: row.get(f) for f in HISTORY_FIELDS}})
-	if not (before and old_stage == deal.stage):
-		append_history_row(deal, old_stage if before else None, saved[-1].changed_at if saved else None)
+	if change.cause == IMPORT:
+		append_imported_history(deal)
+	elif not before or change.from_stage != change.to_stage:
+		append_history_row(deal, change, saved[-1].changed_at if saved else None)
 	deal.update(funnel_fact_values(deal))
 
 
 def funnel_fact_values(deal) -> dict:
-	"""The deal's funnel facts, from its stage history (see utils.pipeline)."""
+	"""The deal's funnel facts, from its stage history (see pipeline.funnel)."""
 	rows = deal.get("stage_history")
 	history = ((r.from_stage, r.stage, r.seconds_in_previous_stage, r.changed_at) for r in rows)
 	return funnel_facts(history).as_fields()
@@ -179,15 +145,35 @@ def refresh_funnel_facts(deal_name: str):
 	deal.db_set(funnel_fact_values(deal), update_modified=False)
 
 
-def append_history_row(deal, from_stage, last):
-	now = now_datetime()
+def append_history_row(deal, change: StageChange, last, at=None):
+	now = at or now_datetime()
 	deal.append(
 		"stage_history",
 		{
-			"from_stage": from_stage,
-			"stage": deal.stage,
+			"from_stage": change.from_stage,
+			"stage": change.to_stage,
 			"changed_at": now,
 			"changed_by": frappe.session.user,
 			"seconds_in_previous_stage": int(time_diff_in_seconds(now, last)) if last else None,
+			"reference_doctype": change.reference_doctype,
+			"reference_name": change.reference_name,
 		},
 	)
+
+
+def append_imported_history(deal):
+	"""A historical deal's history: opened at the first stage and moved to its stage when
+	the file's Stage Entered At says (else now); one at Goods Shipped whose Paid At is
+	given was paid then."""
+	deal.set("stage_history", [])
+	pipeline = get_pipeline()
+	first = pipeline.first_state if pipeline else REQUEST_RECEIVED
+	entered = get_datetime(deal.stage_entered_at) if deal.stage_entered_at else now_datetime()
+	if deal.stage == GOODS_SHIPPED and deal.paid_at:
+		steps = [(INVOICE_PAID, get_datetime(deal.paid_at)), (GOODS_SHIPPED, entered)]
+	else:
+		steps = [(deal.stage, entered)]
+	previous, last = None, None
+	for stage, at in [(first, steps[0][1]), *steps]:
+		append_history_row(deal, StageChange(previous, stage, IMPORT), last, at=at)
+		previous, last = stage, at

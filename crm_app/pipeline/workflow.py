@@ -5,7 +5,7 @@ from dataclasses import dataclass
 import frappe
 from frappe.model.workflow import get_workflow_name
 
-from crm_app.utils.pipeline import Transition, allowed_transitions, frozen_states
+from crm_app.pipeline.stages import Transition, allowed_transitions, frozen_states
 
 
 @dataclass

@@ -23,6 +23,16 @@ class Gateway(BaseHTTPRequestHandler):
 		pass
 
 
+def configure_gateway(url: str):
+	"""SMS Settings pointing at `url`, GET with `text` and `to` parameters."""
+	settings = frappe.get_single("SMS Settings")
+	settings.sms_gateway_url = url
+	settings.message_parameter = "text"
+	settings.receiver_parameter = "to"
+	settings.use_post = 0
+	settings.save(ignore_permissions=True)
+
+
 class TestStageSms(CRMTestCase):
 	@classmethod
 	def setUpClass(cls):
@@ -38,12 +48,7 @@ class TestStageSms(CRMTestCase):
 
 	@staticmethod
 	def configure(url: str):
-		settings = frappe.get_single("SMS Settings")
-		settings.sms_gateway_url = url
-		settings.message_parameter = "text"
-		settings.receiver_parameter = "to"
-		settings.use_post = 0
-		settings.save(ignore_permissions=True)
+		configure_gateway(url)
 
 	def setUp(self):
 		RECEIVED.clear()

@@ -100,3 +100,42 @@ def rest(method: str, path: str, token: str, **kwargs):
 	return make_request(
 		target=target, args=(path,), kwargs={"headers": headers, **kwargs}, site=frappe.local.site
 	)
+
+
+def fresh_settings(**values):
+	"""CRM App Settings as a freshly installed site has them (nothing stored but what the
+	install stores: every declared default), then only `values` — what the README asks a
+	user to set. The tests of a feature's default path start here."""
+	from crm_app.install import fill_settings_defaults
+
+	frappe.db.delete("Singles", {"doctype": "CRM App Settings"})
+	frappe.clear_document_cache("CRM App Settings", "CRM App Settings")
+	fill_settings_defaults()
+	if values:
+		set_settings(**values)
+
+
+def ensure_tax_account(company: str, account_name: str = "VAT") -> str:
+	"""An account of type Tax under the company's Duties and Taxes, as a user makes one
+	for the README's VAT Account setting (ERPNext's standard chart has none)."""
+	existing = frappe.db.get_value(
+		"Account", {"company": company, "account_type": "Tax", "is_group": 0}, "name"
+	)
+	if existing:
+		return existing
+	parent = frappe.db.get_value(
+		"Account", {"company": company, "account_name": "Duties and Taxes", "is_group": 1}
+	) or frappe.db.get_value("Account", {"company": company, "root_type": "Liability", "is_group": 1})
+	return (
+		frappe.get_doc(
+			{
+				"doctype": "Account",
+				"account_name": account_name,
+				"parent_account": parent,
+				"company": company,
+				"account_type": "Tax",
+			}
+		)
+		.insert(ignore_permissions=True)
+		.name
+	)

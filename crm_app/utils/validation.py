@@ -33,13 +33,21 @@ def clean_requisites(doc, entity_type: str, fields: dict[str, str]):
 			throw_invalid(e, _("Invalid Requisites"))
 
 
-def clean_phones(doc, *fieldnames: str):
-	region = phone_region()
-	for fieldname in fieldnames:
-		try:
-			doc.set(fieldname, contact_info.normalize_phone(doc.get(fieldname), region))
-		except contact_info.ContactInfoError as e:
-			throw_invalid(e, _("Invalid Phone Number"))
+def clean_phone(doc, fieldname: str, extension_field: str | None = None):
+	"""Store `fieldname` in E.164. With `extension_field`, an extension written in the
+	number (`+7 495 123-45-67 доб. 123`) moves to that field; without one, a number with
+	an extension is refused (a mobile). Unreadable input is refused, never truncated."""
+	try:
+		if not extension_field:
+			doc.set(fieldname, contact_info.normalize_phone(doc.get(fieldname), phone_region()))
+			return
+		number, extension = contact_info.split_phone(doc.get(fieldname), phone_region())
+		doc.set(fieldname, number)
+		doc.set(extension_field, contact_info.clean_extension(extension or doc.get(extension_field)))
+		if not number and doc.get(extension_field):
+			frappe.throw(_("An extension needs a phone number."), title=_("Invalid Phone Number"))
+	except contact_info.ContactInfoError as e:
+		throw_invalid(e, _("Invalid Phone Number"))
 
 
 def clean_email(doc, fieldname: str = "email"):

@@ -6,7 +6,7 @@ from frappe import _
 from frappe.model.document import Document
 
 from crm_app.utils.imports import skip_creation_version
-from crm_app.utils.validation import clean_email, clean_phones, clean_requisites
+from crm_app.utils.validation import clean_email, clean_phone, clean_requisites
 
 
 class ClientCompany(Document):
@@ -31,6 +31,7 @@ class ClientCompany(Document):
 		notes: DF.Text | None
 		ogrn: DF.Data | None
 		phone: DF.Data | None
+		phone_ext: DF.Data | None
 		website: DF.Data | None
 	# end: auto-generated types
 
@@ -40,7 +41,7 @@ class ClientCompany(Document):
 	def validate(self):
 		self.company_name = (self.company_name or "").strip()
 		clean_requisites(self, self.entity_type, {"inn": "inn", "kpp": "kpp", "ogrn": "ogrn"})
-		clean_phones(self, "phone")
+		clean_phone(self, "phone", "phone_ext")
 		clean_email(self)
 		self.validate_duplicate_inn()
 

@@ -9,7 +9,7 @@ from frappe.model.document import Document
 
 from crm_app.utils.contact_info import build_full_name
 from crm_app.utils.imports import skip_creation_version
-from crm_app.utils.validation import clean_email, clean_phones
+from crm_app.utils.validation import clean_email, clean_phone
 
 
 class ClientContact(Document):
@@ -33,6 +33,7 @@ class ClientContact(Document):
 		naming_series: DF.Literal["CNT-.#####"]
 		notes: DF.Text | None
 		phone: DF.Data | None
+		phone_ext: DF.Data | None
 		position: DF.Data | None
 		sms_opt_in: DF.Check
 	# end: auto-generated types
@@ -42,30 +43,35 @@ class ClientContact(Document):
 
 	def validate(self):
 		self.full_name = build_full_name(self.last_name, self.first_name, self.middle_name)
-		clean_phones(self, "phone", "mobile")
+		clean_phone(self, "phone", "phone_ext")
+		clean_phone(self, "mobile")
 		clean_email(self)
 		self.warn_about_duplicates()
 
 	def warn_about_duplicates(self):
 		"""Same e-mail or phone as another contact: warn, never refuse (people share
-		a switchboard number, and a person may move between client companies).
-		One query for all three values."""
-		checks = [
-			(_("email"), self.email, ("email",)),
-			(_("phone"), self.phone, PHONE_FIELDS),
-			(_("phone"), self.mobile, PHONE_FIELDS),
-		]
-		checks = [check for check in checks if check[1]]
-		if not checks:
+		a switchboard number, and a person may move between client companies). A phone
+		is the number with its extension: extensions 101 and 102 of one switchboard are
+		two people. One query for all the values."""
+		numbers = [n for n in (self.phone, self.mobile) if n]
+		if not (self.email or numbers):
 			return
 		contact = frappe.qb.DocType("Client Contact")
-		match = Criterion.any([contact[f] == value for _label, value, fields in checks for f in fields])
-		query = frappe.qb.from_(contact).select(contact.name, contact.email, contact.phone, contact.mobile)
+		match = [contact.email == self.email] if self.email else []
+		if numbers:
+			match += [contact.phone.isin(numbers), contact.mobile.isin(numbers)]
+		query = frappe.qb.from_(contact).select(
+			contact.name, contact.email, contact.phone, contact.phone_ext, contact.mobile
+		)
 		if self.name:
 			query = query.where(contact.name != self.name)
-		others = query.where(match).orderby(contact.creation).limit(10).run(as_dict=True)
-		for label, value, fields in checks:
-			existing = next((o.name for o in others if any(o.get(f) == value for f in fields)), None)
+		others = query.where(Criterion.any(match)).orderby(contact.creation).limit(10).run(as_dict=True)
+		for label, value, same in (
+			(_("email"), self.email, lambda o: self.email and o.email == self.email),
+			(_("phone"), phone_label(self.phone, self.phone_ext), lambda o: same_line(self, o, "phone")),
+			(_("phone"), self.mobile, lambda o: same_line(self, o, "mobile")),
+		):
+			existing = next((o.name for o in others if same(o)), None)
 			if existing:
 				frappe.msgprint(
 					_("Client Contact {0} has the same {1} {2}.").format(
@@ -77,17 +83,46 @@ class ClientContact(Document):
 				return
 
 
-PHONE_FIELDS = ("phone", "mobile")
+def phone_label(number: str | None, extension: str | None) -> str:
+	return _("{0} ext. {1}").format(number, extension) if number and extension else number or ""
 
 
-def find_contact_by(value: str, fields: tuple[str, ...], exclude: str | None = None) -> str | None:
-	"""Name of the oldest contact having `value` in any of `fields` (normalised values)."""
+def lines(contact) -> set[tuple[str, str]]:
+	"""The (number, extension) pairs a contact answers on: the phone with its extension,
+	and the mobile (no extension)."""
+	found = set()
+	if contact.get("phone"):
+		found.add((contact.phone, contact.get("phone_ext") or ""))
+	if contact.get("mobile"):
+		found.add((contact.mobile, ""))
+	return found
+
+
+def same_line(contact, other, fieldname: str) -> bool:
+	"""Does `other` answer on the number of `contact`'s `fieldname` (with its extension)?"""
+	number = contact.get(fieldname)
+	if not number:
+		return False
+	extension = (contact.get("phone_ext") or "") if fieldname == "phone" else ""
+	return (number, extension) in lines(other)
+
+
+def find_contact_by_email(email: str) -> str | None:
+	"""Name of the oldest contact with this (normalised) e-mail address."""
 	found = frappe.get_all(
-		"Client Contact",
-		filters={"name": ("!=", exclude)} if exclude else {},
-		or_filters={fieldname: value for fieldname in fields},
-		pluck="name",
-		order_by="creation asc",
-		limit=1,
+		"Client Contact", filters={"email": email}, pluck="name", order_by="creation asc", limit=1
 	)
 	return found[0] if found else None
+
+
+def find_contact_by_phone(number: str, extension: str = "") -> str | None:
+	"""Name of the oldest contact answering on this E.164 number with this extension
+	(a mobile has none)."""
+	candidates = frappe.get_all(
+		"Client Contact",
+		or_filters={"phone": number, "mobile": number},
+		fields=["name", "phone", "phone_ext", "mobile"],
+		order_by="creation asc",
+		limit=20,
+	)
+	return next((c.name for c in candidates if (number, extension or "") in lines(c)), None)

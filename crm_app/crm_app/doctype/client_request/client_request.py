@@ -6,7 +6,7 @@ from frappe import _
 from frappe.model.document import Document
 
 from crm_app.utils import requisites
-from crm_app.utils.validation import clean_email, clean_phones, throw_invalid
+from crm_app.utils.validation import clean_email, clean_phone, throw_invalid
 
 
 class ClientRequest(Document):
@@ -28,6 +28,7 @@ class ClientRequest(Document):
 		items_of_interest: DF.SmallText | None
 		message: DF.Text | None
 		phone: DF.Data | None
+		phone_ext: DF.Data | None
 	# end: auto-generated types
 
 	def validate(self):
@@ -36,7 +37,7 @@ class ClientRequest(Document):
 			self.deal = self.client_company = self.client_contact = None
 		self.full_name = (self.full_name or "").strip()
 		clean_email(self)
-		clean_phones(self, "phone")
+		clean_phone(self, "phone", "phone_ext")
 		if not (self.email or self.phone):
 			frappe.throw(_("Leave an e-mail address or a phone number so that we can answer."))
 		if requisites.compact(self.inn):

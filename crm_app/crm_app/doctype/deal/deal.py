@@ -6,10 +6,8 @@ from frappe import _
 from frappe.model.document import Document
 
 from crm_app.crm_app.deal_lines import catalog_defaults, check_lines, prepare_lines, set_totals
-from crm_app.documents.mailbox import open_deal_from_mail
-from crm_app.documents.reminders import sync_next_contact
 from crm_app.pipeline import rules as stage_rules
-from crm_app.utils.pipeline import STAGE_SECONDS_FIELDS
+from crm_app.pipeline.funnel import STAGE_SECONDS_FIELDS
 from crm_app.utils.settings import default_currency, get_settings
 
 
@@ -43,6 +41,7 @@ class Deal(Document):
 		net_total: DF.Currency
 		next_contact_date: DF.Date | None
 		notes: DF.Text | None
+		paid_at: DF.Datetime | None
 		prices_include_vat: DF.Check
 		reached_stages: DF.Data | None
 		responsible: DF.Link | None
@@ -71,13 +70,22 @@ class Deal(Document):
 		super()._set_defaults()
 
 	def before_insert(self):
-		open_deal_from_mail(self)
 		defaults = new_deal_defaults()
 		for fieldname in self.flags.fields_from_settings or ():
 			self.set(fieldname, defaults[fieldname])
 
 	def before_validate(self):
 		self.currency = self.currency or default_currency()
+		if not self.currency:
+			frappe.throw(
+				_(
+					"The deal has no currency and the site has no default one: set the Default Currency "
+					"in CRM App Settings (or the system's default currency in System Settings)."
+				),
+				title=_("Currency Required"),
+			)
+		if self.flags.stage_fact:
+			return  # a voucher posted elsewhere changes nothing else of the deal
 		if self.responsible == "Guest" or (self.is_new() and self.flags.from_mailbox):
 			# a request from the website or the mailbox: the assignment rule decides (the
 			# field's default would be the guest, or the user pulling the mail)
@@ -95,12 +103,11 @@ class Deal(Document):
 		set_totals(self)
 		stage_rules.before_save(self)
 
-	def after_insert(self):
-		stage_rules.after_insert(self)
-
-	def on_update(self):
-		stage_rules.on_update(self)
-		sync_next_contact(self)
+	def validate_workflow(self):
+		"""Frappe's workflow check (may this user take this transition?), except for a fact
+		recorded elsewhere or a Sales Manager's historical import (see pipeline.rules)."""
+		if not stage_rules.skips_workflow_check(self):
+			super().validate_workflow()
 
 	def validate_contact(self):
 		if not self.contact:

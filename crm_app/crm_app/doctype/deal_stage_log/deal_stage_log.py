@@ -20,6 +20,8 @@ class DealStageLog(Document):
 		parent: DF.Data
 		parentfield: DF.Data
 		parenttype: DF.Data
+		reference_doctype: DF.Link | None
+		reference_name: DF.DynamicLink | None
 		seconds_in_previous_stage: DF.Int
 		stage: DF.Data | None
 	# end: auto-generated types

@@ -19,14 +19,14 @@ from frappe.query_builder.functions import Count, Min, Sum
 from frappe.utils import add_days, flt, getdate
 
 from crm_app.permissions.deal import restricted_user_criterion
-from crm_app.pipeline.workflow import stage_options
-from crm_app.utils.pipeline import (
+from crm_app.pipeline.funnel import (
 	STAGE_SECONDS_FIELDS,
 	FactGroup,
 	FunnelAggregates,
 	aggregate_groups,
 	assemble_funnel,
 )
+from crm_app.pipeline.workflow import stage_options
 from crm_app.utils.settings import default_currency
 
 

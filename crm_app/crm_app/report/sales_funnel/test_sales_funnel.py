@@ -124,8 +124,8 @@ class TestSalesFunnel(CRMTestCase):
 
 	def test_facts_on_the_deals_agree_with_the_history(self):
 		"""The per-deal facts the report reads give what the history rows give."""
+		from crm_app.pipeline.funnel import StageLog, aggregate_logs, assemble_funnel
 		from crm_app.pipeline.workflow import stage_options
-		from crm_app.utils.pipeline import StageLog, aggregate_logs, assemble_funnel
 
 		deals = frappe.get_all(
 			"Deal", filters={"client_company": self.company}, fields=["name", "stage", "grand_total"]

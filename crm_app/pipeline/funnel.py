@@ -1,9 +1,7 @@
-"""The deal pipeline as data: transitions, frozen stages and the funnel maths.
+"""The funnel maths: per-deal funnel facts and the Sales Funnel's aggregates.
 
-Pure functions over plain values (state names, transition tuples, stage logs),
-so the offline tests feed them hand-made pipelines. The states and transitions
-themselves always come from the site's Workflow, never from this module: only
-the few states whose rules the issue fixes are named here.
+Pure functions over plain values (stage logs, grouped facts), so the offline tests
+state the definitions on hand-made stage logs.
 """
 
 import hashlib
@@ -12,63 +10,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import pairwise
 
-NEGOTIATION = "Negotiation"
-INVOICE_ISSUED = "Invoice Issued"
-INVOICE_PAID = "Invoice Paid"
-GOODS_SHIPPED = "Goods Shipped"
-LOST = "Lost"
-LEDGER_STAGES = (INVOICE_ISSUED, INVOICE_PAID, GOODS_SHIPPED)
-
-
-def ledger_stage(paid: bool, shipped: bool) -> str:
-	"""The stage the ledger's facts put an invoiced deal at: shipped goods win
-	(a delivery may precede the payment), then payment, else the open invoice."""
-	if shipped:
-		return GOODS_SHIPPED
-	if paid:
-		return INVOICE_PAID
-	return INVOICE_ISSUED
-
-
-@dataclass(frozen=True)
-class Transition:
-	state: str
-	action: str
-	next_state: str
-	allowed: str
-
-
-def allowed_transitions(transitions: Iterable[Transition], current: str, roles: Iterable[str]):
-	roles = set(roles)
-	return [t for t in transitions if t.state == current and t.allowed in roles]
-
-
-def can_move(transitions: Iterable[Transition], current: str, target: str, roles: Iterable[str]) -> bool:
-	return any(t.next_state == target for t in allowed_transitions(transitions, current, roles))
-
-
-def _reachable(start: str, edges: dict[str, set[str]]) -> set[str]:
-	seen, stack = set(), [start]
-	while stack:
-		state = stack.pop()
-		for nxt in edges.get(state, ()):
-			if nxt not in seen:
-				seen.add(nxt)
-				stack.append(nxt)
-	return seen
-
-
-def frozen_states(transitions: Iterable[Transition], anchor: str = INVOICE_ISSUED) -> set[str]:
-	"""States where a deal's commercial terms are frozen: the anchor (Invoice
-	Issued) and every state after it, i.e. reachable from it but from which the
-	anchor cannot be reached again. A custom state inserted before the anchor
-	(Contract Signed) stays editable; one added after Goods Shipped is frozen."""
-	forward: dict[str, set[str]] = defaultdict(set)
-	for t in transitions:
-		forward[t.state].add(t.next_state)
-	after_anchor = _reachable(anchor, forward)
-	return {anchor} | {s for s in after_anchor if s != anchor and anchor not in _reachable(s, forward)}
-
+from crm_app.pipeline.stages import (
+	GOODS_SHIPPED,
+	INVOICE_ISSUED,
+	INVOICE_PAID,
+	LOST,
+	NEGOTIATION,
+	PAID_STAGES,
+	REQUEST_RECEIVED,
+)
 
 # --- funnel ------------------------------------------------------------------------------------
 #
@@ -162,7 +112,7 @@ def aggregate_logs(
 # added itself comes from the history rows of that stage only.
 
 STAGE_SECONDS_FIELDS = {
-	"Request Received": "seconds_in_request_received",
+	REQUEST_RECEIVED: "seconds_in_request_received",
 	NEGOTIATION: "seconds_in_negotiation",
 	INVOICE_ISSUED: "seconds_in_invoice_issued",
 	INVOICE_PAID: "seconds_in_invoice_paid",
@@ -200,6 +150,7 @@ class FunnelFacts:
 	seconds: dict[str, float] = field(default_factory=dict)  # stage -> time spent, for stages left
 	lost_from: str | None = None
 	entered_at: object = None  # when the current stage was entered, if the rows say
+	paid_at: object = None  # when the deal last entered Invoice Paid, while it is paid
 
 	def as_fields(self) -> dict:
 		"""The Deal fields that hold the facts."""
@@ -208,6 +159,7 @@ class FunnelFacts:
 			"left_stages": encode_stage_set(self.left),
 			"lost_from_stage": self.lost_from or "",
 			"stage_entered_at": self.entered_at,
+			"paid_at": self.paid_at,
 		}
 		values["funnel_key"] = funnel_key(
 			values["reached_stages"], values["left_stages"], values["lost_from_stage"]
@@ -219,10 +171,20 @@ class FunnelFacts:
 
 def funnel_facts(history: Iterable[tuple], lost_state: str = LOST) -> FunnelFacts:
 	"""Facts of one deal from its history rows (from_stage, stage, seconds in the
-	previous stage[, changed_at]), oldest first."""
+	previous stage[, changed_at]), oldest first.
+
+	`paid_at` is the time of the last entry into Invoice Paid while the deal is still
+	at Invoice Paid or Goods Shipped; a deal that went back (a cancelled payment, a
+	credit note) or was shipped before it was ever paid has none: money figures count
+	what the deal's state says now, never a history row a later change reversed."""
 	facts = FunnelFacts()
+	stage = None
 	for from_stage, stage, spent, *changed_at in history:
 		facts.entered_at = changed_at[0] if changed_at else None
+		if stage == INVOICE_PAID:
+			facts.paid_at = facts.entered_at
+		elif stage not in PAID_STAGES:
+			facts.paid_at = None
 		if stage not in facts.reached:
 			facts.reached.append(stage)
 		if from_stage:
@@ -231,6 +193,8 @@ def funnel_facts(history: Iterable[tuple], lost_state: str = LOST) -> FunnelFact
 			facts.seconds[from_stage] = facts.seconds.get(from_stage, 0) + (spent or 0)
 		if stage == lost_state and from_stage:
 			facts.lost_from = from_stage
+	if stage not in PAID_STAGES:
+		facts.paid_at = None
 	return facts
 
 
