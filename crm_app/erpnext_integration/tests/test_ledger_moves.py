@@ -276,3 +276,16 @@ class TestReconciliation(LedgerMovesTestCase):
 			"Administrator",
 			("Sales Invoice", invoice.name),
 		)
+
+
+class TestPaidThisMonth(LedgerMovesTestCase):
+	def test_a_cancelled_payment_leaves_the_card(self):
+		from crm_app.pipeline.cards import paid_this_month
+
+		deal = self.invoiced_deal()
+		start = paid_this_month()["value"]
+		payment = self.pay(deal.sales_invoice)
+		self.assertAlmostEqual(paid_this_month()["value"] - start, deal.grand_total, places=2)
+		self.as_accountant(frappe.get_doc("Payment Entry", payment.name).cancel)
+		self.assertEqual(frappe.db.get_value("Deal", deal.name, "stage"), "Invoice Issued")
+		self.assertAlmostEqual(paid_this_month()["value"], start, places=2)
