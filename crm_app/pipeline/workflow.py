@@ -14,6 +14,7 @@ class Pipeline:
 	state_field: str
 	states: list[str]
 	transitions: list[Transition]
+	required_states: list[str]  # states not marked optional: Frappe makes Workflow Actions for them
 
 	@property
 	def first_state(self) -> str:
@@ -44,6 +45,7 @@ def pipeline_from(workflow) -> Pipeline:
 		state_field=workflow.workflow_state_field,
 		states=states,
 		transitions=[Transition(t.state, t.action, t.next_state, t.allowed) for t in workflow.transitions],
+		required_states=[row.state for row in workflow.states if not row.get("is_optional_state")],
 	)
 
 

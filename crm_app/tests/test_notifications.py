@@ -105,3 +105,30 @@ class TestStageLetters(CRMTestCase):
 			self.assertGreater(frappe.db.count("Error Log"), errors)
 		finally:
 			frappe.db.set_value("Email Template", "Invoice Letter", "response_html", original)
+
+	def test_an_edited_notification_takes_effect_at_once(self):
+		"""The app reads Notification records from Frappe's document cache: what an admin
+		does in the desk (disable the standard one, duplicate it and edit the copy) reaches
+		the next save."""
+		deal, contact = self.deal_for(email_opt_in=1)
+		self.move(deal, "Negotiation")
+		standard = frappe.get_doc("Notification", "Deal Invoice Issued")
+		standard.enabled = 0
+		standard.save()
+		try:
+			self.move(deal, "Invoice Issued")
+			self.assertFalse(self.queued_to(contact.email))
+			copy = frappe.copy_doc(standard)
+			copy.update(
+				{"name": "Deal Invoice Issued (ours)", "is_standard": 0, "enabled": 1, "module": None}
+			)
+			copy.subject = "Our own invoice letter"
+			copy.insert()
+			other, other_contact = self.deal_for(email_opt_in=1)
+			self.move(other, "Negotiation", "Invoice Issued")
+			self.assertEqual(len(self.queued_to(other_contact.email)), 1)
+		finally:
+			frappe.delete_doc_if_exists("Notification", "Deal Invoice Issued (ours)")
+			# a standard notification is enabled again by a migrate (or in developer mode)
+			frappe.db.set_value("Notification", standard.name, "enabled", 1)
+			frappe.cache.hdel("notifications", "Deal")

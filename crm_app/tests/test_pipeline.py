@@ -74,6 +74,29 @@ class TestWorkflow(PipelineTestCase):
 		)
 		self.assertTrue(states and all(states))
 
+	def test_a_required_stage_brings_frappes_workflow_actions_back(self):
+		"""The app leaves Frappe's Workflow Action hook out only while it could make none."""
+		workflow = frappe.get_doc("Workflow", WORKFLOW_NAME)
+		for row in workflow.states:
+			if row.state == "Negotiation":
+				row.is_optional_state = 0
+		workflow.save()
+		try:
+			deal = self.new_deal()
+			actions = frappe.get_all(
+				"Workflow Action",
+				filters={"reference_doctype": "Deal", "reference_name": deal.name, "status": "Open"},
+				pluck="name",
+			)
+			self.assertTrue(actions)
+			self.act(deal, "Start Negotiation", SALES_USER)
+			self.assertEqual(frappe.db.get_value("Workflow Action", actions[0], "status"), "Completed")
+		finally:
+			workflow.reload()
+			for row in workflow.states:
+				row.is_optional_state = 1
+			workflow.save()
+
 	def test_workflow_is_installed_with_the_issue_names(self):
 		pipeline = get_pipeline()
 		self.assertEqual(pipeline.name, WORKFLOW_NAME)

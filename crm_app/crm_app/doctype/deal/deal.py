@@ -7,6 +7,7 @@ from frappe.model.document import Document
 
 from crm_app.crm_app.deal_lines import catalog_defaults, check_lines, prepare_lines, set_totals
 from crm_app.pipeline import rules as stage_rules
+from crm_app.pipeline import save_path
 from crm_app.pipeline.funnel import STAGE_SECONDS_FIELDS
 from crm_app.utils.settings import default_currency, get_settings
 
@@ -108,6 +109,18 @@ class Deal(Document):
 		recorded elsewhere or a Sales Manager's historical import (see pipeline.rules)."""
 		if not stage_rules.skips_workflow_check(self):
 			super().validate_workflow()
+
+	def run_method(self, method, *args, **kwargs):
+		"""Frappe's, without its Workflow Action hook while the pipeline can make none
+		(see pipeline.save_path)."""
+		if method == "on_update" and not save_path.creates_workflow_actions():
+			return save_path.run_without_workflow_actions(self, method, *args, **kwargs)
+		return super().run_method(method, *args, **kwargs)
+
+	def run_notifications(self, method):
+		"""Frappe's, with the Notification records from the document cache (pipeline.save_path)."""
+		if not save_path.run_notifications_on_change(self, method):
+			super().run_notifications(method)
 
 	def validate_contact(self):
 		if not self.contact:
