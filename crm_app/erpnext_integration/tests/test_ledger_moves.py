@@ -235,6 +235,20 @@ class TestCreditNotes(LedgerMovesTestCase):
 					("Payment Entry", payment.name),
 				)
 
+	def test_return_after_payment(self):
+		"""README: a partial return after payment leaves the deal paid (the refund is the
+		accountant's business); a full one takes the invoice back like a cancellation."""
+		deal = self.invoiced_deal([{"catalog_item": self.service, "qty": 2}])
+		self.pay(deal.sales_invoice)
+		self.credit(deal.sales_invoice, for_self=0, qty=1)
+		self.assertEqual(self.stage(deal.name), "Invoice Paid")
+		before = self.observe(deal.name)
+		note = self.credit(deal.sales_invoice, for_self=1, qty=1)
+		self.assert_moved(
+			deal.name, before, "Invoice Paid", "Negotiation", ACCOUNTANT, ("Sales Invoice", note.name)
+		)
+		self.assertIsNone(frappe.db.get_value("Deal", deal.name, "sales_invoice"))
+
 	def stage(self, deal: str) -> str:
 		return frappe.db.get_value("Deal", deal, "stage")
 
