@@ -78,6 +78,10 @@ doc_events = {
 	"Workflow": {
 		"on_update": "crm_app.pipeline.board.on_workflow_update",
 	},
+	# a request from the web form opens a deal
+	"Client Request": {
+		"after_insert": "crm_app.documents.requests.open_deal",
+	},
 	"ToDo": {
 		"after_insert": "crm_app.documents.assignment.assignee_becomes_responsible",
 	},
@@ -124,6 +128,7 @@ doc_events = {
 scheduler_events = {
 	"daily": [
 		"crm_app.documents.reminders.daily",
+		"crm_app.erpnext_integration.reminders.daily",
 	],
 }
 

@@ -143,9 +143,3 @@ def daily():
 	"""Scheduler entry point (hooks: scheduler_events daily)."""
 	notify_next_contacts()
 	notify_idle_deals()
-	from crm_app.erpnext_integration.settings import posting_enabled
-
-	if posting_enabled():
-		from crm_app.erpnext_integration.reminders import send_payment_reminders
-
-		send_payment_reminders()

@@ -59,6 +59,11 @@ def find_or_create_contact(request, company: str) -> str:
 	return contact.name
 
 
+def open_deal(request, method=None):
+	"""doc_event on Client Request (after_insert)."""
+	create_deal(request)
+
+
 def create_deal(request):
 	company = find_or_create_company(request)
 	contact = find_or_create_contact(request, company)

@@ -3,6 +3,7 @@
 import frappe
 from frappe.utils import add_days, nowdate
 
+from crm_app.erpnext_integration.settings import posting_enabled
 from crm_app.utils.settings import get_settings
 
 MARK = "<!-- crm-payment-reminder -->"
@@ -61,3 +62,10 @@ def send_payment_reminders() -> int:
 		except Exception:
 			frappe.log_error(f"Payment reminder for {row.name} failed")
 	return sent
+
+
+def daily():
+	"""Scheduler entry point (hooks: scheduler_events daily): payment reminders for
+	overdue invoices, while posting to ERPNext is on."""
+	if posting_enabled():
+		send_payment_reminders()

@@ -50,8 +50,3 @@ class ClientRequest(Document):
 				self.inn = requisites.validate_inn(self.inn, entity)
 			except requisites.RequisiteError as e:
 				throw_invalid(e, _("Invalid Requisites"))
-
-	def after_insert(self):
-		from crm_app.documents.requests import create_deal
-
-		create_deal(self)
