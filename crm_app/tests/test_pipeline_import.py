@@ -1,10 +1,9 @@
 """Data Import of deals: Request Received for everyone, any stage for a Sales Manager."""
 
 import frappe
-from frappe.core.doctype.data_import.importer import Importer
 
 from crm_app.tests import CRMTestCase
-from crm_app.tests.utils import make_company, make_user
+from crm_app.tests.utils import import_csv, make_company, make_user
 
 IMPORTER = "crm-importer@example.com"
 
@@ -42,24 +41,7 @@ class TestDealImport(CRMTestCase):
 				*(f"{row[0]},{self.company},RUB,{row[1]},{row[2] if len(row) > 2 else ''}" for row in rows),
 			]
 		)
-		file = frappe.get_doc(
-			{
-				"doctype": "File",
-				"file_name": f"deals-{frappe.generate_hash(length=6)}.csv",
-				"content": csv,
-				"is_private": 1,
-			}
-		).insert(ignore_permissions=True)
-		data_import = frappe.get_doc(
-			{
-				"doctype": "Data Import",
-				"reference_doctype": "Deal",
-				"import_type": "Insert New Records",
-				"import_file": file.file_url,
-			}
-		).insert()
-		frappe.db.commit()
-		Importer("Deal", data_import=data_import).import_data()
+		import_csv("Deal", csv)
 		frappe.set_user("Administrator")
 		return {
 			d.title: d

@@ -14,7 +14,6 @@ from http.server import HTTPServer
 
 import frappe
 import frappe.client
-from frappe.core.doctype.data_import.importer import Importer
 from frappe.desk.doctype.kanban_board.kanban_board import update_order_for_single_card
 from frappe.model.workflow import apply_workflow
 from frappe.utils import add_days, get_datetime, nowdate
@@ -27,6 +26,7 @@ from crm_app.tests.test_notifications import outgoing_account
 from crm_app.tests.test_sms import RECEIVED, Gateway, configure_gateway
 from crm_app.tests.utils import (
 	api_token,
+	import_csv,
 	make_company,
 	make_contact,
 	make_deal,
@@ -259,25 +259,7 @@ class TestCommittedPaths(ConsequencesTestCase):
 		frappe.db.commit()
 		before = self.observe(self.deal.name)
 		csv = "\n".join(["ID,Stage", f"{self.deal.name},Invoice Issued"])
-		file = frappe.get_doc(
-			{
-				"doctype": "File",
-				"file_name": f"deal-stages-{frappe.generate_hash(length=6)}.csv",
-				"content": csv,
-				"is_private": 1,
-			}
-		).insert(ignore_permissions=True)
-		data_import = frappe.get_doc(
-			{
-				"doctype": "Data Import",
-				"reference_doctype": "Deal",
-				"import_type": "Update Existing Records",
-				"import_file": file.file_url,
-				"mute_emails": 0,
-			}
-		).insert()
-		frappe.db.commit()
-		Importer("Deal", data_import=data_import).import_data()
+		import_csv("Deal", csv, "Update Existing Records", mute_emails=0)
 		frappe.set_user("Administrator")
 		frappe.db.commit()
 		self.assert_moved(

@@ -139,3 +139,29 @@ def ensure_tax_account(company: str, account_name: str = "VAT") -> str:
 		.insert(ignore_permissions=True)
 		.name
 	)
+
+
+def import_csv(doctype: str, csv: str, import_type: str = "Insert New Records", **options):
+	"""Run Frappe's Data Import on `csv` as the session user, the way the desk does (the
+	importer commits row by row). `options` are Data Import fields (e.g. mute_emails=0)."""
+	from frappe.core.doctype.data_import.importer import Importer
+
+	file = frappe.get_doc(
+		{
+			"doctype": "File",
+			"file_name": f"import-{frappe.generate_hash(length=6)}.csv",
+			"content": csv,
+			"is_private": 1,
+		}
+	).insert(ignore_permissions=True)
+	data_import = frappe.get_doc(
+		{
+			"doctype": "Data Import",
+			"reference_doctype": doctype,
+			"import_type": import_type,
+			"import_file": file.file_url,
+			**options,
+		}
+	).insert()
+	frappe.db.commit()
+	Importer(doctype, data_import=data_import).import_data()

@@ -264,29 +264,6 @@ class TestPaymentsFromErpnext(AccountingTestCase):
 		self.assertEqual(self.stage(deal.name), "Invoice Issued")
 		self.assertTrue(part.name)
 
-	def test_payment_by_journal_entry(self):
-		from erpnext.accounts.doctype.journal_entry.test_journal_entry import make_journal_entry
-
-		deal = self.to_invoice(self.new_deal([{"catalog_item": self.service, "qty": 1}]).name)
-		invoice = frappe.get_doc("Sales Invoice", deal.sales_invoice)
-		cash = frappe.get_cached_value("Company", self.company, "default_cash_account")
-		entry = make_journal_entry(cash, invoice.debit_to, invoice.grand_total, save=False)
-		entry.company = self.company
-		for row in entry.accounts:
-			if row.account == invoice.debit_to:
-				row.update(
-					{
-						"party_type": "Customer",
-						"party": invoice.customer,
-						"reference_type": "Sales Invoice",
-						"reference_name": invoice.name,
-					}
-				)
-			row.cost_center = frappe.get_cached_value("Company", self.company, "cost_center")
-		entry.insert()
-		entry.submit()
-		self.assertEqual(self.stage(deal.name), "Invoice Paid")
-
 
 class TestCancelAndAmend(AccountingTestCase):
 	def test_cancel_in_erpnext_then_amend(self):
@@ -574,40 +551,6 @@ class TestCurrencyConflict(AccountingTestCase):
 		self.assertFalse(frappe.db.exists("Sales Invoice", {"crm_deal": second.name}))
 		customer = frappe.db.get_value("Client Company", company, "erpnext_customer")
 		self.assertFalse(frappe.db.exists("Party Account", {"parent": customer}))
-
-
-class TestReconciliation(AccountingTestCase):
-	def test_advance_reconciled_with_the_invoice(self):
-		from erpnext.accounts.doctype.payment_entry.test_payment_entry import create_payment_entry
-		from erpnext.accounts.party import get_party_account
-
-		deal = self.to_invoice(self.new_deal([{"catalog_item": self.service, "qty": 2}]).name)
-		invoice = frappe.get_doc("Sales Invoice", deal.sales_invoice)
-		advance = create_payment_entry(
-			company=self.company,
-			payment_type="Receive",
-			party_type="Customer",
-			party=invoice.customer,
-			paid_from=invoice.debit_to,
-			paid_to=frappe.get_cached_value("Company", self.company, "default_cash_account"),
-			paid_amount=invoice.grand_total,
-		)
-		advance.insert()
-		advance.submit()
-		self.assertEqual(self.stage(deal.name), "Invoice Issued")
-
-		tool = frappe.new_doc("Payment Reconciliation")
-		tool.company = self.company
-		tool.party_type = "Customer"
-		tool.party = invoice.customer
-		tool.receivable_payable_account = get_party_account("Customer", invoice.customer, self.company)
-		tool.get_unreconciled_entries()
-		invoices = [row.as_dict() for row in tool.invoices if row.invoice_number == invoice.name]
-		payments = [row.as_dict() for row in tool.payments if row.reference_name == advance.name]
-		tool.allocate_entries(frappe._dict({"invoices": invoices, "payments": payments}))
-		tool.reconcile()
-		self.assertEqual(flt(frappe.db.get_value("Sales Invoice", invoice.name, "outstanding_amount")), 0)
-		self.assertEqual(self.stage(deal.name), "Invoice Paid")
 
 
 class TestPaymentReminder(AccountingTestCase):
