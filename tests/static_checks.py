@@ -315,6 +315,49 @@ def check_erpnext_imports() -> list[str]:
 	return problems
 
 
+STAGE_FIELD = "stage"
+DIRECT_WRITES = {"db_set", "set_value", "set_single_value"}
+
+
+def _names_stage(node: ast.AST) -> bool:
+	if isinstance(node, ast.Constant):
+		return node.value == STAGE_FIELD
+	if isinstance(node, ast.Dict):
+		return any(isinstance(k, ast.Constant) and k.value == STAGE_FIELD for k in node.keys)
+	if isinstance(node, ast.Attribute):
+		return node.attr == STAGE_FIELD
+	return False
+
+
+def check_stage_written_by_save_only() -> list[str]:
+	"""A deal's stage changes only through a save of the Deal (pipeline.events), so that
+	every consequence follows: no db_set / set_value of `stage`, no query-builder
+	`.set(<table>.stage, …)`, no SQL UPDATE naming it, outside tests and benchmarks (which
+	place deals for measuring) and patches."""
+	problems = []
+	skipped = {"tests", "benchmarks", "patches"}
+	for path in python_files():
+		if skipped & set(path.relative_to(APP).parts) or path.name.startswith("test_"):
+			continue
+		for node in ast.walk(ast.parse(path.read_text())):
+			if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
+				continue
+			args = [*node.args, *(k.value for k in node.keywords)]
+			direct = node.func.attr in DIRECT_WRITES and any(_names_stage(a) for a in args)
+			query_builder = node.func.attr == "set" and node.args and isinstance(node.args[0], ast.Attribute)
+			query_builder = query_builder and _names_stage(node.args[0])
+			sql = node.func.attr == "sql" and any(
+				isinstance(a, ast.Constant)
+				and isinstance(a.value, str)
+				and "update" in a.value.lower()
+				and STAGE_FIELD in a.value
+				for a in node.args
+			)
+			if direct or query_builder or sql:
+				problems.append(f"{path.relative_to(ROOT)}:{node.lineno} writes the stage directly")
+	return problems
+
+
 MESSAGE_FUNCS = {"throw", "msgprint"}
 
 
@@ -671,6 +714,7 @@ ALL_CHECKS = (
 	check_reports,
 	check_hooks,
 	check_erpnext_imports,
+	check_stage_written_by_save_only,
 	check_translated_messages,
 	check_dashboards,
 	check_form_scripts,
