@@ -51,10 +51,12 @@ before_app_uninstall = "crm_app.install.before_app_uninstall"
 
 permission_query_conditions = {
 	"Deal": "crm_app.permissions.deal.get_permission_query_conditions",
+	"Sales Target": "crm_app.permissions.sales_target.get_permission_query_conditions",
 }
 
 has_permission = {
 	"Deal": "crm_app.permissions.deal.has_permission",
+	"Sales Target": "crm_app.permissions.sales_target.has_permission",
 }
 
 # Document Events
@@ -76,7 +78,10 @@ doc_events = {
 		],
 	},
 	"Workflow": {
-		"on_update": "crm_app.pipeline.board.on_workflow_update",
+		"on_update": [
+			"crm_app.pipeline.board.on_workflow_update",
+			"crm_app.pipeline.probability.on_workflow_update",
+		],
 	},
 	# a request from the web form opens a deal
 	"Client Request": {
@@ -129,6 +134,7 @@ scheduler_events = {
 	"daily": [
 		"crm_app.documents.reminders.daily",
 		"crm_app.erpnext_integration.reminders.daily",
+		"crm_app.pipeline.probability.measure",
 	],
 }
 

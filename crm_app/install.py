@@ -18,14 +18,17 @@ def after_install():
 	from crm_app.documents.assignment import ensure_assignment_rule
 	from crm_app.documents.setup import ensure_email_templates
 	from crm_app.pipeline.board import ensure_board, sync_stage_options
-	from crm_app.pipeline.setup import ensure_pipeline
+	from crm_app.pipeline.probability import ensure_stage_rows
+	from crm_app.pipeline.setup import ensure_lost_reasons, ensure_pipeline
 
 	ensure_pipeline()
 	sync_stage_options()
 	ensure_board()
+	ensure_lost_reasons()
 	ensure_email_templates()
 	ensure_assignment_rule()
 	setup_erpnext_integration()
+	ensure_stage_rows()
 	frappe.clear_cache()
 
 

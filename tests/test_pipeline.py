@@ -346,3 +346,19 @@ def test_paid_at_follows_the_current_state():
 def _rows(times):
 	stages = ["Request Received", "Negotiation", "Invoice Issued", "Invoice Paid"]
 	return [(stages[i - 1] if i else None, stages[i], 1 if i else None, at) for i, at in enumerate(times)]
+
+
+def test_lost_at_while_lost():
+	t = ["2026-10-01 09:00:00", "2026-10-02 09:00:00", "2026-10-05 09:00:00", "2026-10-09 09:00:00"]
+	lost = funnel_facts([(None, "Request Received", None, t[0]), ("Request Received", "Lost", 1, t[1])])
+	assert lost.lost_at == t[1]
+	reopened = funnel_facts(
+		[
+			(None, "Request Received", None, t[0]),
+			("Request Received", "Lost", 1, t[1]),
+			("Lost", "Negotiation", 1, t[2]),
+		]
+	)
+	assert reopened.lost_at is None
+	again = funnel_facts([*_rows(t[:2]), ("Negotiation", "Lost", 1, t[3])])
+	assert again.as_fields()["lost_at"] == t[3]

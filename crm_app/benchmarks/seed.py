@@ -15,6 +15,8 @@ import frappe
 from frappe.utils import add_days, flt, get_datetime, getdate, now_datetime
 
 from crm_app.pipeline.funnel import funnel_facts
+from crm_app.pipeline.probability import DEFAULTS as DEFAULT_PROBABILITIES
+from crm_app.pipeline.setup import LOST_REASONS, ensure_lost_reasons
 
 PREFIX = "BENCH-"
 SALES_USERS = [f"bench-sales-{i}@example.com" for i in range(10)]
@@ -178,6 +180,10 @@ def deal_rows(i: int, currency: str):
 		previous = stage
 
 	facts = funnel_facts((h[10], h[11], h[14], h[12]) for h in history).as_fields()
+	grand_total = flt(net + vat, 2)
+	probability = DEFAULT_PROBABILITIES.get(path[-1], 0)
+	# most deals carry an expected close date, a month or a few after they were opened
+	close = None if rng.random() < 0.1 else (created + timedelta(days=rng.randrange(10, 150))).date()
 	deal = {
 		"name": name,
 		"creation": created,
@@ -196,8 +202,11 @@ def deal_rows(i: int, currency: str):
 		"prices_include_vat": 0,
 		"net_total": net,
 		"vat_total": flt(vat, 2),
-		"grand_total": flt(net + vat, 2),
-		"lost_reason": "Price" if path[-1] == "Lost" else None,
+		"grand_total": grand_total,
+		"probability": probability,
+		"expected_amount": flt(grand_total * probability / 100, 2),
+		"expected_close_date": close,
+		"lost_reason": rng.choice(LOST_REASONS) if path[-1] == "Lost" else None,
 		**facts,
 	}
 	return deal, items, history
@@ -252,9 +261,33 @@ def seed_deals(total: int, currency: str, progress=print):
 			progress(f"  seeded {chunk_start + len(deals)} deals")
 
 
+def seed_targets(currency: str):
+	"""A quarterly Sales Target for every seeded sales user over the seeded year."""
+	ensure_lost_reasons()
+	start, end = period()
+	for user in SALES_USERS:
+		if frappe.db.exists("Sales Target", {"responsible": user, "currency": currency}):
+			continue
+		quarter = start.date().replace(day=1)
+		while quarter <= end.date():
+			next_quarter = (quarter + timedelta(days=95)).replace(day=1)
+			frappe.get_doc(
+				{
+					"doctype": "Sales Target",
+					"responsible": user,
+					"currency": currency,
+					"from_date": quarter,
+					"to_date": next_quarter - timedelta(days=1),
+					"target_amount": 500000,
+				}
+			).insert(ignore_permissions=True)
+			quarter = next_quarter
+
+
 def cleanup():
-	"""Remove every seeded row (names starting with BENCH-) and the imported test
-	records, then commit."""
+	"""Remove every seeded row (names starting with BENCH-), the seeded targets and the
+	imported test records, then commit."""
+	frappe.db.delete("Sales Target", {"responsible": ("in", SALES_USERS)})
 	for doctype in ("Deal Item", "Deal Stage Log"):
 		frappe.db.delete(doctype, {"parent": ("like", f"{PREFIX}%")})
 	for doctype in ("Deal", "Client Company", "Client Contact", "Opportunity"):

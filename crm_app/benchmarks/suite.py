@@ -327,6 +327,29 @@ def add_indexes():
 			frappe.db.add_index(doctype, columns, index)
 
 
+def analytics_reports() -> dict:
+	"""The three sales analytics reports over the seeded year, as a manager sees them."""
+	from crm_app.crm_app.report.lost_deals_analysis.lost_deals_analysis import execute as lost
+	from crm_app.crm_app.report.sales_forecast.sales_forecast import execute as forecast
+	from crm_app.crm_app.report.sales_performance.sales_performance import execute as performance
+
+	start, end = seed.period()
+	year = {"from_date": start.date(), "to_date": end.date(), "currency": default_currency()}
+	return {
+		"Sales Forecast": lambda: forecast(dict(year)),
+		"Sales Performance": lambda: performance(dict(year)),
+		"Lost Deals Analysis": lambda: lost(dict(year)),
+	}
+
+
+def python_peak_mb(fn) -> float:
+	tracemalloc.start()
+	fn()
+	_current, peak = tracemalloc.get_traced_memory()
+	tracemalloc.stop()
+	return round(peak / 2**20, 2)
+
+
 def funnel_memory() -> dict:
 	"""Peak Python allocation while the report runs, and the worker's peak RSS."""
 	tracemalloc.start()
@@ -343,6 +366,7 @@ def at_size(size: int, runs: int, warmup: int, out: list, notes: list, compare_i
 	currency = default_currency()
 	t0 = time.perf_counter()
 	seed.seed_deals(size, currency)
+	seed.seed_targets(currency)
 	if has_app("erpnext"):
 		erpnext_benchmark().seed_opportunities(size, frappe.defaults.get_global_default("company"), currency)
 	notes.append(f"seeded {size} deals (and opportunities) in {time.perf_counter() - t0:.0f} s")
@@ -380,6 +404,11 @@ def at_size(size: int, runs: int, warmup: int, out: list, notes: list, compare_i
 	else:
 		row["theirs"] = "(ERPNext not installed)"
 	out.append(row)
+	for name, fn in analytics_reports().items():
+		ours = median_ms(timed(fn, funnel_runs, 1, rollback=False))
+		peak = python_peak_mb(fn)
+		out.append({**row, "measure": f"{name} report @ {size:,}", "ours_ms": ours})
+		notes.append(f"{name} @ {size:,}: Python peak {peak} MB")
 	memory = funnel_memory()
 	notes.append(
 		f"funnel @ {size:,}: Python peak {memory['python_peak_mb']} MB, "

@@ -151,6 +151,7 @@ class FunnelFacts:
 	lost_from: str | None = None
 	entered_at: object = None  # when the current stage was entered, if the rows say
 	paid_at: object = None  # when the deal last entered Invoice Paid, while it is paid
+	lost_at: object = None  # when the deal last entered Lost, while it is lost
 
 	def as_fields(self) -> dict:
 		"""The Deal fields that hold the facts."""
@@ -160,6 +161,7 @@ class FunnelFacts:
 			"lost_from_stage": self.lost_from or "",
 			"stage_entered_at": self.entered_at,
 			"paid_at": self.paid_at,
+			"lost_at": self.lost_at,
 		}
 		values["funnel_key"] = funnel_key(
 			values["reached_stages"], values["left_stages"], values["lost_from_stage"]
@@ -176,7 +178,9 @@ def funnel_facts(history: Iterable[tuple], lost_state: str = LOST) -> FunnelFact
 	`paid_at` is the time of the last entry into Invoice Paid while the deal is still
 	at Invoice Paid or Goods Shipped; a deal that went back (a cancelled payment, a
 	credit note) or was shipped before it was ever paid has none: money figures count
-	what the deal's state says now, never a history row a later change reversed."""
+	what the deal's state says now, never a history row a later change reversed.
+	`lost_at` likewise: the last entry into Lost, while the deal is lost (a reopened deal
+	has none)."""
 	facts = FunnelFacts()
 	stage = None
 	for from_stage, stage, spent, *changed_at in history:
@@ -195,6 +199,7 @@ def funnel_facts(history: Iterable[tuple], lost_state: str = LOST) -> FunnelFact
 			facts.lost_from = from_stage
 	if stage not in PAID_STAGES:
 		facts.paid_at = None
+	facts.lost_at = facts.entered_at if stage == lost_state else None
 	return facts
 
 

@@ -79,9 +79,14 @@ def check_stage_entry(deal):
 			_("To issue an invoice the deal needs at least one line and a grand total above zero."),
 			title=_("Cannot Issue Invoice"),
 		)
-	if deal.stage == LOST and not (deal.lost_reason or "").strip():
+	if deal.stage == LOST and not deal.lost_reason:
 		frappe.throw(
 			_("Say why the deal was lost: Lost Reason is required."), title=_("Lost Reason Required")
+		)
+	if deal.stage == LOST and frappe.db.get_value("Deal Lost Reason", deal.lost_reason, "disabled"):
+		frappe.throw(
+			_("Lost Reason {0} is disabled: choose another one.").format(frappe.bold(_(deal.lost_reason))),
+			title=_("Lost Reason Disabled"),
 		)
 
 

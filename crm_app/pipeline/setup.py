@@ -132,3 +132,18 @@ def remove_pipeline():
 	for action in {t["action"] for t in seed["transitions"]}:
 		if not frappe.db.exists("Workflow Transition", {"action": action}):
 			frappe.delete_doc_if_exists("Workflow Action Master", action)
+
+
+LOST_REASONS = ("Price", "Competitor", "No Budget", "No Decision", "No Response", "Other")
+OTHER_REASON = "Other"
+
+
+def ensure_lost_reasons():
+	"""The standard Deal Lost Reasons, created once; the site edits, disables or adds its
+	own afterwards (names are translated on screen: Deal Lost Reason is a translated
+	DocType)."""
+	for reason in LOST_REASONS:
+		if not frappe.db.exists("Deal Lost Reason", reason):
+			frappe.get_doc({"doctype": "Deal Lost Reason", "reason_name": reason}).insert(
+				ignore_permissions=True
+			)

@@ -31,7 +31,7 @@ EXPECTED = {
 
 def put_at(deal_name: str, stage: str):
 	"""Test setup only: place a deal at a stage without going through the rules."""
-	frappe.db.set_value("Deal", deal_name, {"stage": stage, "lost_reason": "setup"}, update_modified=False)
+	frappe.db.set_value("Deal", deal_name, {"stage": stage, "lost_reason": "Other"}, update_modified=False)
 
 
 class PipelineTestCase(CRMTestCase):
@@ -115,7 +115,7 @@ class TestWorkflow(PipelineTestCase):
 		for action, (source, target, roles) in EXPECTED.items():
 			for user, role in ((SALES_USER, "Sales User"), (MANAGER, "Sales Manager")):
 				with self.subTest(action=action, role=role):
-					deal = self.new_deal(lost_reason="price")
+					deal = self.new_deal(lost_reason="Price")
 					put_at(deal.name, source)
 					if role in roles:
 						result = self.act(deal, action, user)
@@ -127,7 +127,7 @@ class TestWorkflow(PipelineTestCase):
 						self.assertEqual(frappe.db.get_value("Deal", deal.name, "stage"), source)
 
 	def test_mark_lost_from_request_received(self):
-		deal = self.new_deal(lost_reason="no budget")
+		deal = self.new_deal(lost_reason="No Budget")
 		self.assertEqual(self.act(deal, "Mark Lost", SALES_USER).stage, "Lost")
 
 	def test_erpnext_roles_only_with_erpnext(self):
@@ -205,7 +205,11 @@ class TestStageRules(PipelineTestCase):
 		put_at(deal.name, "Negotiation")
 		frappe.db.set_value("Deal", deal.name, "lost_reason", "")
 		self.assert_refused(lambda: self.act(deal, "Mark Lost", SALES_USER), deal.name, "Negotiation")
-		frappe.db.set_value("Deal", deal.name, "lost_reason", "chose a competitor")
+		# a disabled reason is refused too
+		frappe.db.set_value("Deal Lost Reason", "Competitor", "disabled", 1)
+		frappe.db.set_value("Deal", deal.name, "lost_reason", "Competitor")
+		self.assert_refused(lambda: self.act(deal, "Mark Lost", SALES_USER), deal.name, "Negotiation")
+		frappe.db.set_value("Deal Lost Reason", "Competitor", "disabled", 0)
 		self.assertEqual(self.act(deal, "Mark Lost", SALES_USER).stage, "Lost")
 
 	def test_terms_are_frozen_from_invoice_issued(self):

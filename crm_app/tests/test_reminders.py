@@ -49,7 +49,7 @@ class TestNextContactTodo(CRMTestCase):
 		todos = reminder_todos(deal.name)
 		self.assertEqual([(t.allocated_to, str(t.date)) for t in todos], [(OTHER, add_days(nowdate(), 5))])
 
-		deal.lost_reason = "no budget"
+		deal.lost_reason = "No Budget"
 		deal.stage = "Lost"
 		deal.save()
 		self.assertEqual(reminder_todos(deal.name), [])

@@ -203,7 +203,7 @@ class TestEveryUserPath(ConsequencesTestCase):
 		deal = self.new_deal()
 		before = self.observe(deal.name)
 		doc = frappe.get_doc("Deal", deal.name)
-		doc.update({"stage": "Lost", "lost_reason": "Chose a competitor"})
+		doc.update({"stage": "Lost", "lost_reason": "Competitor"})
 		doc.save()
 		self.assert_moved(deal.name, before, "Request Received", "Lost")
 

@@ -5,6 +5,7 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
+from crm_app.pipeline import probability
 from crm_app.utils import requisites
 from crm_app.utils.validation import clean_requisites, throw_invalid
 
@@ -18,10 +19,14 @@ class CRMAppSettings(Document):
 	if TYPE_CHECKING:
 		from frappe.types import DF
 
+		from crm_app.crm_app.doctype.deal_stage_probability.deal_stage_probability import DealStageProbability
+
 		default_currency: DF.Link | None
 		default_phone_region: DF.Data | None
 		default_uom: DF.Data | None
 		default_vat_rate: DF.Percent
+		forecast_history_months: DF.Int
+		forecast_probability_source: DF.Literal["Measured", "Fixed"]
 		idle_days: DF.Int
 		offer_terms: DF.SmallText | None
 		offer_validity_days: DF.Int
@@ -39,6 +44,7 @@ class CRMAppSettings(Document):
 		seller_legal_name: DF.Data | None
 		seller_ogrn: DF.Data | None
 		seller_settlement_account: DF.Data | None
+		stage_probabilities: DF.Table[DealStageProbability]
 	# end: auto-generated types
 
 	def validate(self):
@@ -53,6 +59,33 @@ class CRMAppSettings(Document):
 		)
 		clean_requisites(self, entity, {"inn": "seller_inn", "kpp": "seller_kpp", "ogrn": "seller_ogrn"})
 		self.validate_bank()
+		self.validate_stage_probabilities()
+
+	def on_update(self):
+		"""Deals carry their stage's probability: rewrite them when the table or the source
+		changed."""
+		before = self.get_doc_before_save()
+		if before and (
+			probability_rows(before) != probability_rows(self)
+			or before.forecast_probability_source != self.forecast_probability_source
+		):
+			frappe.clear_document_cache(self.doctype, self.name)
+			probability.apply_to_deals()
+
+	def validate_stage_probabilities(self):
+		seen = set()
+		for row in self.stage_probabilities:
+			if row.stage in seen:
+				frappe.throw(
+					_("Stage {0} has two probability rows.").format(frappe.bold(_(row.stage))),
+					title=_("Invalid Value"),
+				)
+			seen.add(row.stage)
+			if not 0 <= (row.probability or 0) <= 100:
+				frappe.throw(
+					_("Row {0}: Probability must be between 0 and 100.").format(row.idx),
+					title=_("Invalid Value"),
+				)
 
 	def validate_phone_region(self):
 		import phonenumbers
@@ -79,3 +112,7 @@ class CRMAppSettings(Document):
 				)
 		except requisites.RequisiteError as e:
 			throw_invalid(e, _("Invalid Bank Details"))
+
+
+def probability_rows(doc) -> list[tuple]:
+	return [(row.stage, row.probability) for row in doc.get("stage_probabilities") or []]

@@ -7,6 +7,7 @@ frappe.ui.form.on("Deal", {
 			filters: frm.doc.client_company ? { company: frm.doc.client_company } : {},
 		}));
 		frm.set_query("catalog_item", "items", () => ({ filters: { disabled: 0 } }));
+		frm.set_query("lost_reason", () => ({ filters: { disabled: 0 } }));
 	},
 
 	onload(frm) {
@@ -33,7 +34,8 @@ frappe.ui.form.on("Deal", {
 	},
 
 	before_workflow_action(frm) {
-		// Mark Lost asks for the reason in a dialog and saves it before the action runs.
+		// Mark Lost asks for the reason (from the list) and notes in a dialog and saves them
+		// before the action runs.
 		if (frm.selected_workflow_action !== "Mark Lost") return;
 		frappe.dom.unfreeze();
 		return new Promise((resolve, reject) => {
@@ -43,10 +45,18 @@ frappe.ui.form.on("Deal", {
 				fields: [
 					{
 						fieldname: "lost_reason",
-						fieldtype: "Small Text",
+						fieldtype: "Link",
+						options: "Deal Lost Reason",
 						label: __("Lost Reason"),
 						reqd: 1,
 						default: frm.doc.lost_reason,
+						get_query: () => ({ filters: { disabled: 0 } }),
+					},
+					{
+						fieldname: "lost_notes",
+						fieldtype: "Small Text",
+						label: __("Lost Notes"),
+						default: frm.doc.lost_notes,
 					},
 				],
 				primary_action_label: __("Mark Lost"),
@@ -55,7 +65,10 @@ frappe.ui.form.on("Deal", {
 					dialog.hide();
 					frappe.dom.freeze();
 					frappe.db
-						.set_value("Deal", frm.doc.name, "lost_reason", values.lost_reason)
+						.set_value("Deal", frm.doc.name, {
+							lost_reason: values.lost_reason,
+							lost_notes: values.lost_notes || "",
+						})
 						.then(() => resolve())
 						.catch(() => {
 							frappe.dom.unfreeze();

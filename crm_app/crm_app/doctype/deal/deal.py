@@ -6,8 +6,8 @@ from frappe import _
 from frappe.model.document import Document
 
 from crm_app.crm_app.deal_lines import catalog_defaults, check_lines, prepare_lines, set_totals
+from crm_app.pipeline import probability, save_path
 from crm_app.pipeline import rules as stage_rules
-from crm_app.pipeline import save_path
 from crm_app.pipeline.funnel import STAGE_SECONDS_FIELDS
 from crm_app.utils.settings import default_currency, get_settings
 
@@ -31,19 +31,23 @@ class Deal(Document):
 		contact_mobile: DF.Data | None
 		contact_sms_opt_in: DF.Check
 		currency: DF.Link
+		expected_amount: DF.Currency
 		expected_close_date: DF.Date | None
 		funnel_key: DF.Int
 		grand_total: DF.Currency
 		items: DF.Table[DealItem]
 		left_stages: DF.Data | None
 		lost_from_stage: DF.Data | None
-		lost_reason: DF.SmallText | None
+		lost_at: DF.Datetime | None
+		lost_notes: DF.SmallText | None
+		lost_reason: DF.Link | None
 		naming_series: DF.Literal["DEAL-.YYYY.-.#####"]
 		net_total: DF.Currency
 		next_contact_date: DF.Date | None
 		notes: DF.Text | None
 		paid_at: DF.Datetime | None
 		prices_include_vat: DF.Check
+		probability: DF.Percent
 		reached_stages: DF.Data | None
 		responsible: DF.Link | None
 		seconds_in_goods_shipped: DF.Int
@@ -103,6 +107,7 @@ class Deal(Document):
 		check_lines(self)
 		set_totals(self)
 		stage_rules.before_save(self)
+		probability.apply_to_deal(self)
 
 	def validate_workflow(self):
 		"""Frappe's workflow check (may this user take this transition?), except for a fact
@@ -165,7 +170,7 @@ def on_doctype_update():
 	"""Indexes: deals by currency and creation date; the list and the board (deals
 	at a stage, newest first); the Sales Funnel's covering index, in the order of
 	its GROUP BY, so that the report reads the index alone, without a temporary
-	table; and the board's own-deals totals."""
+	table; the board's own-deals totals; the analytics' dates."""
 	frappe.db.add_index("Deal", ["currency", "creation"])
 	frappe.db.add_index("Deal", ["stage", "creation"])
 	frappe.db.add_index("Deal", FUNNEL_INDEX_COLUMNS, FUNNEL_INDEX)
@@ -176,6 +181,10 @@ def on_doctype_update():
 	frappe.db.add_index(
 		"Deal", ["owner", "stage", "currency", "grand_total", "responsible"], "owner_board_index"
 	)
+	# the sales analytics: money by payment date, losses by date, the forecast by close date
+	frappe.db.add_index("Deal", ["currency", "paid_at"])
+	frappe.db.add_index("Deal", ["currency", "lost_at"])
+	frappe.db.add_index("Deal", ["currency", "expected_close_date"])
 
 
 FUNNEL_INDEX = "funnel_index"

@@ -18,7 +18,7 @@ def move(deal, *stages, seconds=DAY):
 		doc = frappe.get_doc("Deal", deal)
 		doc.stage = stage
 		if stage == "Lost":
-			doc.lost_reason = "test"
+			doc.lost_reason = "Other"
 		doc.save()
 		row = doc.stage_history[-1]
 		frappe.db.set_value("Deal Stage Log", row.name, "seconds_in_previous_stage", seconds)
