@@ -20,14 +20,7 @@ const crm_app_board = {
 			return;
 		}
 		this.observe(listview);
-		frappe
-			.xcall("crm_app.pipeline.board.get_column_totals", {
-				filters: listview.get_filters_for_args(),
-			})
-			.then((totals) => {
-				listview.__crm_totals = totals;
-				this.apply(listview);
-			});
+		this.fetch_totals(listview);
 		const companies = [...new Set((listview.data || []).map((d) => d.client_company).filter(Boolean))];
 		if (companies.length) {
 			frappe
@@ -44,7 +37,31 @@ const crm_app_board = {
 		}
 	},
 
+	fetch_totals(listview) {
+		const call = (listview.__crm_totals_call || 0) + 1;
+		listview.__crm_totals_call = call;
+		frappe
+			.xcall("crm_app.pipeline.board.get_column_totals", {
+				filters: listview.get_filters_for_args(),
+			})
+			.then((totals) => {
+				if (call !== listview.__crm_totals_call) return; // a later answer is coming
+				listview.__crm_totals = totals;
+				this.apply(listview);
+			});
+	},
+
 	observe(listview) {
+		if (!listview.__crm_move_watch) {
+			// a card dragged to another column (moved, or refused and put back): the board
+			// itself re-renders without a list refresh, so the totals are fetched again here
+			listview.__crm_move_watch = (event, xhr, settings) => {
+				if ((settings.url || "").includes("kanban_board.update_order_for_single_card")) {
+					this.fetch_totals(listview);
+				}
+			};
+			$(document).on("ajaxComplete", listview.__crm_move_watch);
+		}
 		if (listview.__crm_observer) return;
 		let timer = null;
 		listview.__crm_observer = new MutationObserver(() => {
