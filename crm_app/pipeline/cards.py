@@ -93,10 +93,7 @@ def lost_reasons_chart(chart_name=None, chart=None, no_cache=None, filters=None,
 	rows = analytics.lost_by_reason(
 		frappe._dict(currency=default_currency(), from_date=add_months(nowdate(), -12), to_date=nowdate())
 	)
-	by_reason: dict[str, int] = {}
-	for row in rows:
-		reason = row.lost_reason or _("Not Set")
-		by_reason[reason] = by_reason.get(reason, 0) + row.deals
+	by_reason = analytics.lost_count_by_reason(rows)
 	return _chart([_(r) for r in by_reason], list(by_reason.values()), _("Lost Deals"))
 
 

@@ -8,19 +8,14 @@ deals' facts (pipeline.analytics)."""
 
 import frappe
 from frappe import _
-from frappe.utils import flt, getdate
+from frappe.utils import flt
 
 from crm_app.pipeline import analytics
-from crm_app.utils.settings import default_currency
 
 
 def execute(filters=None):
-	filters = frappe._dict(filters or {})
-	filters.currency = filters.currency or default_currency()
-	filters.from_date = getdate(filters.from_date or frappe.utils.add_months(frappe.utils.nowdate(), -3))
-	filters.to_date = getdate(filters.to_date or frappe.utils.nowdate())
-	if filters.from_date > filters.to_date:
-		frappe.throw(_("From Date cannot be after To Date."), title=_("Invalid Period"))
+	today = frappe.utils.nowdate()
+	filters = analytics.report_filters(filters, frappe.utils.add_months(today, -3), today)
 	data = get_data(filters)
 	return get_columns(), data, None, get_chart(data)
 
@@ -60,21 +55,12 @@ def get_columns() -> list[dict]:
 			"width": 150,
 		},
 		{"fieldname": "share", "label": _("Share (%)"), "fieldtype": "Percent", "width": 110},
-		{
-			"fieldname": "currency",
-			"label": _("Currency"),
-			"fieldtype": "Link",
-			"options": "Currency",
-			"hidden": 1,
-		},
+		{**analytics.CURRENCY_COLUMN, "label": _("Currency")},
 	]
 
 
 def get_chart(data: list[dict]) -> dict:
-	by_reason: dict[str, int] = {}
-	for row in data:
-		reason = row["lost_reason"] or _("Not Set")
-		by_reason[reason] = by_reason.get(reason, 0) + row["deals"]
+	by_reason = analytics.lost_count_by_reason(data)
 	return {
 		"data": {
 			"labels": [_(reason) for reason in by_reason],

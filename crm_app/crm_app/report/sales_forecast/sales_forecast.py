@@ -9,11 +9,10 @@ time; two aggregate queries over the deals' facts (pipeline.analytics)."""
 
 import frappe
 from frappe import _
-from frappe.utils import flt, getdate
+from frappe.utils import flt
 
 from crm_app.pipeline import analytics
 from crm_app.pipeline.forecast import NO_CLOSE_DATE, months_between
-from crm_app.utils.settings import default_currency
 
 AMOUNTS = ("pipeline_amount", "weighted_amount", "committed_amount", "paid_amount", "target_amount")
 
@@ -25,13 +24,10 @@ def execute(filters=None):
 
 
 def prepare(filters) -> frappe._dict:
-	filters = frappe._dict(filters or {})
-	filters.currency = filters.currency or default_currency()
-	filters.from_date = getdate(filters.from_date or frappe.utils.get_first_day(frappe.utils.nowdate()))
-	filters.to_date = getdate(filters.to_date or frappe.utils.add_months(filters.from_date, 6))
-	if filters.from_date > filters.to_date:
-		frappe.throw(_("From Date cannot be after To Date."), title=_("Invalid Period"))
-	return filters
+	start = frappe.utils.get_first_day(frappe.utils.nowdate())
+	return analytics.report_filters(
+		filters, start, frappe.utils.add_days(frappe.utils.add_months(start, 6), -1)
+	)
 
 
 def get_data(filters) -> list[dict]:
@@ -70,13 +66,7 @@ def get_columns() -> list[dict]:
 		{"fieldname": "committed_amount", "label": _("Invoiced (Committed)"), **amount},
 		{"fieldname": "paid_amount", "label": _("Paid"), **amount},
 		{"fieldname": "target_amount", "label": _("Target"), **amount},
-		{
-			"fieldname": "currency",
-			"label": _("Currency"),
-			"fieldtype": "Link",
-			"options": "Currency",
-			"hidden": 1,
-		},
+		{**analytics.CURRENCY_COLUMN, "label": _("Currency")},
 	]
 
 

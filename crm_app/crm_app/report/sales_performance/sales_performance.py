@@ -14,16 +14,12 @@ from frappe.utils import flt, getdate
 
 from crm_app.pipeline import analytics
 from crm_app.pipeline.forecast import achieved, cycle_days, win_rate
-from crm_app.utils.settings import default_currency
 
 
 def execute(filters=None):
-	filters = frappe._dict(filters or {})
-	filters.currency = filters.currency or default_currency()
-	filters.from_date = getdate(filters.from_date or analytics.quarter_bounds(getdate())[0])
-	filters.to_date = getdate(filters.to_date or frappe.utils.nowdate())
-	if filters.from_date > filters.to_date:
-		frappe.throw(_("From Date cannot be after To Date."), title=_("Invalid Period"))
+	filters = analytics.report_filters(
+		filters, analytics.quarter_bounds(getdate())[0], frappe.utils.nowdate()
+	)
 	return get_columns(), get_data(filters)
 
 
@@ -86,11 +82,5 @@ def get_columns() -> list[dict]:
 			"fieldtype": "Percent",
 			"width": 140,
 		},
-		{
-			"fieldname": "currency",
-			"label": _("Currency"),
-			"fieldtype": "Link",
-			"options": "Currency",
-			"hidden": 1,
-		},
+		{**analytics.CURRENCY_COLUMN, "label": _("Currency")},
 	]
