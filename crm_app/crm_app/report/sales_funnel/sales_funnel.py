@@ -7,7 +7,7 @@ stage, the average time spent in it, and where lost deals were lost from.
 
 One aggregate pass over Deal, read from a covering index: the deals are grouped
 by their stage and their funnel facts (stages reached and left, stage of the last
-loss, under one integer key: see utils.pipeline), with counts, amounts and the
+loss, under one integer key: see pipeline.funnel), with counts, amounts and the
 seconds spent in each standard stage summed per group; the few groups are
 combined in Python. The history
 table is read only for stages a site added itself, and then only their rows.
