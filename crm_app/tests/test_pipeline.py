@@ -390,6 +390,9 @@ class TestCustomStage(PipelineTestCase):
 		self.assertEqual(frappe.get_meta("Deal").get_field("stage").options.split("\n")[:4], expected)
 		board = frappe.get_doc("Kanban Board", BOARD_NAME)
 		self.assertEqual([c.column_name for c in board.columns if c.status == "Active"][:4], expected)
+		# the forecast has a probability row for the new stage: the value of the stage before it
+		rows = {r.stage: r.probability for r in frappe.get_single("CRM App Settings").stage_probabilities}
+		self.assertEqual(rows.get("Contract Signed"), rows["Negotiation"])
 
 		deal = self.new_deal()
 		self.act(deal, "Start Negotiation", SALES_USER)
