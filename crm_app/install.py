@@ -65,9 +65,10 @@ def fill_settings_defaults(doctype: str = SETTINGS) -> list[str]:
 	ERPNext is installed and after every migrate; a stored value is never touched.
 	Returns the fieldnames filled."""
 	stored = frappe.db.get_singles_dict(doctype)
-	filled = [f for f in declared_defaults(doctype) if f not in stored]
+	defaults = declared_defaults(doctype)
+	filled = [f for f in defaults if f not in stored]
 	for fieldname in filled:
-		frappe.db.set_single_value(doctype, fieldname, declared_defaults(doctype)[fieldname])
+		frappe.db.set_single_value(doctype, fieldname, defaults[fieldname])
 	if filled:
 		frappe.clear_document_cache(doctype, doctype)
 	return filled

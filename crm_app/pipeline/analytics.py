@@ -27,12 +27,12 @@ DateFormat = CustomFunction("DATE_FORMAT", ["date", "format"])
 SecondsBetween = CustomFunction("TIMESTAMPDIFF", ["unit", "start", "end"])
 
 
-def deals(filters: dict, *, responsible_filter: bool = True, company_filter: bool = True):
+def deals(filters: dict, *, company_filter: bool = True):
 	"""(Deal table, base query) for one currency, with the report's responsible and client
 	company filters and the own-deals rule of the session user."""
 	deal = frappe.qb.DocType("Deal")
 	query = frappe.qb.from_(deal).where(deal.currency == filters["currency"])
-	if responsible_filter and filters.get("responsible"):
+	if filters.get("responsible"):
 		query = query.where(deal.responsible == filters["responsible"])
 	if company_filter and filters.get("client_company"):
 		query = query.where(deal.client_company == filters["client_company"])

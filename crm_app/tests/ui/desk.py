@@ -101,7 +101,9 @@ class Desk:
 
 	def fill_link(self, fieldname: str, search: str, pick: str, within: Locator | None = None):
 		"""Type into a Link field and choose the suggestion that shows `pick`."""
-		control = self.control(fieldname, within)
+		self._pick(self.control(fieldname, within), search, pick)
+
+	def _pick(self, control: Locator, search: str, pick: str):
 		field = control.locator("input").first
 		field.click()
 		field.fill(search)
@@ -131,14 +133,7 @@ class Desk:
 		return editor
 
 	def grid_fill_link(self, row: Locator, fieldname: str, search: str, pick: str):
-		editor = self.grid_cell(row, fieldname)
-		field = editor.locator("input").first
-		field.click()
-		field.fill(search)
-		option = editor.locator("ul[role=listbox] [role=option]", has_text=pick).first
-		option.wait_for(state="visible")
-		option.click()
-		self.wait_idle()
+		self._pick(self.grid_cell(row, fieldname), search, pick)
 
 	def grid_fill(self, row: Locator, fieldname: str, value: str):
 		field = self.grid_cell(row, fieldname).locator("input").first
