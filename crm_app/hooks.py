@@ -15,7 +15,7 @@ required_apps = ["frappe"]
 
 # methods for the print formats
 jinja = {
-	"methods": ["crm_app.printing.deal_print_context"],
+	"methods": ["crm_app.printing.deal_print_context", "crm_app.printing.closing_document_context"],
 }
 
 # Installation

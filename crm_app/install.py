@@ -16,7 +16,7 @@ def before_install():
 
 def after_install():
 	from crm_app.documents.assignment import ensure_assignment_rule
-	from crm_app.documents.setup import ensure_email_templates
+	from crm_app.documents.setup import ensure_email_templates, ensure_units
 	from crm_app.pipeline.board import ensure_board, sync_stage_options
 	from crm_app.pipeline.probability import ensure_stage_rows
 	from crm_app.pipeline.setup import ensure_lost_reasons, ensure_pipeline
@@ -29,6 +29,7 @@ def after_install():
 	ensure_assignment_rule()
 	setup_erpnext_integration()
 	ensure_stage_rows()
+	ensure_units()
 	frappe.clear_cache()
 
 

@@ -17,6 +17,8 @@ def catalog_defaults(catalog_item: str) -> dict:
 		"rate": item.standard_rate,
 		"vat_rate": item.effective_vat_rate(),
 		"vat_exempt": item.vat_exempt,
+		"country_of_origin": item.get("country_of_origin"),
+		"customs_declaration": item.get("customs_declaration"),
 		"disabled": item.disabled,
 	}
 

@@ -1,6 +1,7 @@
 """Requests from the web form "Client Request": the client base is searched first
 (the company by INN, the person by e-mail or phone), then a deal is opened at the
-first stage with source "Web Form"."""
+first stage with source "Web Form". A company created from an INN gets its card from the
+state register when the register is on (documents.company_registry)."""
 
 import frappe
 from frappe import _
@@ -9,6 +10,7 @@ from crm_app.crm_app.doctype.client_contact.client_contact import (
 	find_contact_by_email,
 	find_contact_by_phone,
 )
+from crm_app.documents import company_registry
 from crm_app.utils.requisites import LEGAL_ENTITY, SOLE_PROPRIETOR
 
 
@@ -19,17 +21,20 @@ def find_or_create_company(request) -> str:
 		)
 		if found:
 			return found[0]
-	company = frappe.get_doc(
-		{
-			"doctype": "Client Company",
-			"company_name": request.company_name or request.full_name,
-			"entity_type": SOLE_PROPRIETOR if len(request.inn or "") == 12 else LEGAL_ENTITY,
-			"inn": request.inn,
-			"email": request.email,
-			"phone": request.phone,
-			"phone_ext": request.phone_ext,
-		}
-	)
+	values = {
+		"doctype": "Client Company",
+		"company_name": request.company_name,
+		"entity_type": SOLE_PROPRIETOR if len(request.inn or "") == 12 else LEGAL_ENTITY,
+		"inn": request.inn,
+		"email": request.email,
+		"phone": request.phone,
+		"phone_ext": request.phone_ext,
+	}
+	# the register's card fills what the request left empty (when the register is on; a
+	# failure there never blocks the request)
+	values.update(company_registry.registry_values(request.inn, values))
+	values["company_name"] = values["company_name"] or request.full_name
+	company = frappe.get_doc(values)
 	company.insert(ignore_permissions=True)
 	return company.name
 

@@ -271,10 +271,7 @@ def confirm_payment(deal):
 	acc = get_accounting_settings()
 	amount = min(settled.due, settled.outstanding)
 	payment = get_payment_entry(
-		"Sales Invoice",
-		invoice,
-		party_amount=amount if amount < settled.outstanding else None,
-		ignore_permissions=True,
+		"Sales Invoice", invoice, party_amount=amount if amount < settled.outstanding else None
 	)
 	if acc.mode_of_payment:
 		payment.mode_of_payment = acc.mode_of_payment

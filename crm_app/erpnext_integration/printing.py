@@ -29,3 +29,29 @@ def fill_seller_from_company(seller: dict):
 		seller["bank_name"] = seller["bank_name"] or account.bank or ""
 		seller["settlement_account"] = seller["settlement_account"] or account.bank_account_no or ""
 		seller["bik"] = seller["bik"] or account.branch_code or ""
+
+
+def closing_numbers(deal) -> dict | None:
+	"""The closing documents' numbers from ERPNext: the deal's Sales Invoice (number and
+	posting date, for both documents) and the posting date of its last submitted
+	Delivery Note as the shipment date (None before shipment). None when the invoice is
+	gone (cancelled, deleted)."""
+	invoice = frappe.db.get_value(
+		"Sales Invoice", {"name": deal.sales_invoice, "docstatus": 1}, ["name", "posting_date"], as_dict=True
+	)
+	if not invoice:
+		return None
+	shipped = frappe.get_all(
+		"Delivery Note",
+		filters={"crm_deal": deal.name, "docstatus": 1, "is_return": 0},
+		pluck="posting_date",
+		order_by="posting_date desc",
+		limit=1,
+	)
+	return {
+		"number": invoice.name,
+		"date": invoice.posting_date,
+		"invoice_number": invoice.name,
+		"invoice_date": invoice.posting_date,
+		"shipment_date": shipped[0] if shipped else None,
+	}

@@ -42,8 +42,12 @@ def restricted_user_criterion(deal_table, user: str | None = None):
 	return (deal_table.responsible == user) | (deal_table.owner == user)
 
 
-def has_permission(doc, ptype: str | None = None, user: str | None = None, debug: bool = False):
+def has_permission(doc, ptype: str | None = None, user: str | None = None, debug: bool = False) -> bool:
+	"""Frappe's document check for a Deal: True for a user the rule does not restrict
+	(Frappe 16 reads None as a refusal, Frappe 15 as no opinion: an explicit True means
+	the same on both), else whether the user is the deal's responsible or owner.
+	A hook can only narrow the role permissions, never widen them."""
 	user = user or frappe.session.user
 	if not is_restricted(user):
-		return None
+		return True
 	return user in (doc.get("responsible"), doc.get("owner"))

@@ -11,6 +11,7 @@ import frappe
 from frappe.custom.doctype.property_setter.property_setter import make_property_setter
 from frappe.query_builder.functions import Count, Sum
 
+from crm_app.compat import aggregate
 from crm_app.pipeline.workflow import Pipeline, get_pipeline, pipeline_from
 
 BOARD_NAME = "Deals by Stage"
@@ -122,7 +123,12 @@ def get_column_totals(filters: str | list | None = None) -> dict[str, dict]:
 		rows = frappe.get_list(
 			"Deal",
 			filters=filters,
-			fields=["stage", "currency", "count(name) as count", "sum(grand_total) as amount"],
+			fields=[
+				"stage",
+				"currency",
+				aggregate("count", "name", "count"),
+				aggregate("sum", "grand_total", "amount"),
+			],
 			group_by="currency, stage",  # the order of the funnel's covering index
 			order_by="stage asc",
 		)

@@ -17,6 +17,7 @@ from crm_app.pipeline.events import FACT, IMPORT, USER, StageChange
 from crm_app.pipeline.funnel import funnel_facts
 from crm_app.pipeline.stages import GOODS_SHIPPED, INVOICE_ISSUED, INVOICE_PAID, LOST, REQUEST_RECEIVED
 from crm_app.pipeline.workflow import get_pipeline
+from crm_app.utils.company_registry import REFUSED_STATUSES, WARNED_STATUSES
 
 FROZEN_DEAL_FIELDS = ("client_company", "currency", "prices_include_vat")
 HISTORY_FIELDS = (
@@ -79,6 +80,8 @@ def check_stage_entry(deal):
 			_("To issue an invoice the deal needs at least one line and a grand total above zero."),
 			title=_("Cannot Issue Invoice"),
 		)
+	if deal.stage == INVOICE_ISSUED:
+		check_client_status(deal)
 	if deal.stage == LOST and not deal.lost_reason:
 		frappe.throw(
 			_("Say why the deal was lost: Lost Reason is required."), title=_("Lost Reason Required")
@@ -88,6 +91,34 @@ def check_stage_entry(deal):
 			_("Lost Reason {0} is disabled: choose another one.").format(frappe.bold(_(deal.lost_reason))),
 			title=_("Lost Reason Disabled"),
 		)
+
+
+def check_client_status(deal):
+	"""Issue Invoice by a user and the client's Register Status (filled from the state
+	register, crm_app.documents.company_registry): refused for a company liquidated or
+	bankrupt, a warning for one being liquidated or reorganized."""
+	if not deal.client_company:
+		return
+	company = frappe.db.get_value(
+		"Client Company", deal.client_company, ["company_name", "registry_status"], as_dict=True
+	)
+	if not company or company.registry_status not in REFUSED_STATUSES | WARNED_STATUSES:
+		return
+	name, status = frappe.bold(company.company_name or deal.client_company), _(company.registry_status)
+	if company.registry_status in REFUSED_STATUSES:
+		frappe.throw(
+			_(
+				'The state register gives client company {0} the status "{1}": no invoice can be issued to it.'
+			).format(name, status),
+			title=_("Cannot Issue Invoice"),
+		)
+	frappe.msgprint(
+		_(
+			'The state register gives client company {0} the status "{1}": the invoice is issued, but check the client.'
+		).format(name, status),
+		title=_("Check the Client"),
+		indicator="orange",
+	)
 
 
 def _lines(doc) -> list[tuple]:

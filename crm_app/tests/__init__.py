@@ -1,13 +1,9 @@
-"""Test base classes through one import, for Frappe 15 and 16.
+"""Test base classes through one import, for Frappe 15 and 16 (crm_app.compat.test_case).
+Tests import `CRMTestCase` from here."""
 
-Frappe 16 adds `frappe.tests.IntegrationTestCase`; Frappe 15 has
-`frappe.tests.utils.FrappeTestCase`. Tests import `CRMTestCase` from here.
-"""
+from crm_app.compat import test_case
 
-try:
-	from frappe.tests import IntegrationTestCase as CRMTestCase
-except ImportError:  # Frappe 15
-	from frappe.tests.utils import FrappeTestCase as CRMTestCase
+CRMTestCase = test_case()
 
 # Frappe's test runner builds test records for every DocType a tested DocType
 # links to, recursively. The links crm_app adds towards ERPNext would drag in

@@ -110,11 +110,22 @@ class OutOfTheBoxTestCase(CRMTestCase):
 	def assert_pdfs(self, deal: str):
 		from pypdf import PdfReader
 
-		for print_format in ("Deal Invoice", "Commercial Offer"):
+		from crm_app.documents.closing import closing_documents
+
+		# The closing documents as the "Print closing documents" button gets them: numbered
+		# from the defaults (ERPNext's invoice number where ERPNext posts, else the app's series).
+		closing = self.as_user(MANAGER, lambda: closing_documents(deal))
+		self.assertEqual(
+			[d["print_format"] for d in closing], ["Universal Transfer Document", "Act of Completed Works"]
+		)
+		self.assertTrue(all(d["number"] for d in closing), closing)
+		formats = ("Deal Invoice", "Commercial Offer", *(d["print_format"] for d in closing))
+		for print_format in formats:
 			pdf = frappe.get_print("Deal", deal, print_format=print_format, as_pdf=True)
 			self.assertTrue(pdf.startswith(b"%PDF"), print_format)
 			text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
 			self.assertIn("Ромашка", text, print_format)
+		return closing
 
 
 class TestOutOfTheBoxWithoutPostings(OutOfTheBoxTestCase):

@@ -57,6 +57,23 @@ class TestDealPermissions(CRMTestCase):
 			frappe.client.set_value("Deal", self.bob_deal, "notes", "hijacked")
 		self.assertTrue(frappe.has_permission("Deal", "write", self.alice_deal))
 
+	def test_hook_answers_explicitly(self):
+		"""Both answers of the has_permission hook are booleans: Frappe 16 reads None as a
+		refusal, so an unrestricted user must get True, a restricted one True or False."""
+		from crm_app.permissions import deal as deal_permissions
+
+		alice_doc = frappe.get_doc("Deal", self.alice_deal)
+		bob_doc = frappe.get_doc("Deal", self.bob_deal)
+		self.assertIs(deal_permissions.has_permission(bob_doc, "write", MANAGER), True)
+		self.assertIs(deal_permissions.has_permission(alice_doc, "write", ALICE), True)
+		self.assertIs(deal_permissions.has_permission(bob_doc, "write", ALICE), False)
+		set_settings(own_deals_only=0)
+		self.assertIs(deal_permissions.has_permission(bob_doc, "write", ALICE), True)
+		# and through Frappe's own check, for a manager (no opinion of the hook must not deny)
+		frappe.set_user(MANAGER)
+		self.assertTrue(frappe.has_permission("Deal", "write", self.bob_deal))
+		frappe.get_doc("Deal", self.bob_deal).check_permission("write")
+
 	def test_link_search(self):
 		frappe.set_user(ALICE)
 		found = {r["value"] for r in search_link("Deal", "")}

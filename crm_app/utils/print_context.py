@@ -10,6 +10,7 @@ from decimal import Decimal
 from num2words import num2words
 
 from crm_app.utils.deal_totals import LineInput, compute_totals, discounted_rate
+from crm_app.utils.units import unit_text
 
 # Currencies num2words spells with their own units (in Russian and English).
 SPELLED_CURRENCIES = {"RUB", "USD", "EUR"}
@@ -42,12 +43,23 @@ def format_amount(value: float, lang: str = "ru", precision: int = 2) -> str:
 	return text
 
 
-def build_context(deal: dict, seller: dict, buyer: dict, lang: str = "ru", precision: int = 2) -> dict:
+def build_context(
+	deal: dict,
+	seller: dict,
+	buyer: dict,
+	lang: str = "ru",
+	precision: int = 2,
+	units: list[dict] | None = None,
+) -> dict:
 	"""Numbered lines, VAT per rate (or "without VAT"), totals and the total in words.
 
 	`deal`: currency, prices_include_vat, items (dicts with item_name, qty, uom,
-	rate, discount_percent, vat_rate, vat_exempt). Amounts are recomputed with the
-	same maths as the deal, so the printout always matches the deal's totals."""
+	rate, discount_percent, vat_rate, vat_exempt; optionally item_type "Product" /
+	"Service", country_of_origin, customs_declaration). `units`: CRM Unit rows (uom,
+	okei_code, short_name_ru); each line prints its unit's short name and OKEI code
+	(crm_app.utils.units). Amounts are recomputed with the same maths as the deal, so
+	the printout always matches the deal's totals; net (without VAT) and gross (with
+	VAT) amounts per line serve the transfer document's columns."""
 	items = deal.get("items") or []
 	include = bool(deal.get("prices_include_vat"))
 	totals = compute_totals(
@@ -70,9 +82,27 @@ def build_context(deal: dict, seller: dict, buyer: dict, lang: str = "ru", preci
 
 	lines = []
 	for idx, (item, result) in enumerate(zip(items, totals.lines, strict=True), start=1):
+		unit = unit_text(item.get("uom"), units or [], lang)
+		gross = round(result.net_amount + result.vat_amount, precision)
 		lines.append(
 			{
 				"idx": idx,
+				"item_type": item.get("item_type") or "Product",
+				"item_code": item.get("catalog_item") or "",
+				"unit_code": unit["code"],
+				"unit_name": unit["name"],
+				"country_of_origin": item.get("country_of_origin") or "",
+				"country_code": item.get("country_code") or "",
+				"customs_declaration": item.get("customs_declaration") or "",
+				"net_amount": result.net_amount,
+				"net_price_text": money(
+					round(result.net_amount / float(item.get("qty")), precision) if item.get("qty") else 0
+				),
+				"vat_amount": result.vat_amount,
+				"gross_amount": gross,
+				"net_amount_text": money(result.net_amount),
+				"vat_amount_text": money(result.vat_amount),
+				"gross_amount_text": money(gross),
 				"item_name": item.get("item_name") or item.get("catalog_item") or "",
 				"description": item.get("description") or "",
 				"qty": item.get("qty") or 0,

@@ -9,6 +9,7 @@ import unittest
 import frappe
 from frappe.utils import add_days, flt, nowdate
 
+from crm_app.compat import aggregate, freeze_accounts
 from crm_app.erpnext_integration import erpnext_installed
 from crm_app.tests import CRMTestCase
 from crm_app.tests.utils import make_company, make_deal, make_item, make_user, set_settings
@@ -122,7 +123,7 @@ class AccountingTestCase(CRMTestCase):
 		gl = frappe.get_all(
 			"GL Entry",
 			filters={"voucher_type": voucher_type, "voucher_no": voucher_no, "is_cancelled": 0},
-			fields=["sum(debit) as debit", "sum(credit) as credit"],
+			fields=[aggregate("sum", "debit", "debit"), aggregate("sum", "credit", "credit")],
 		)[0]
 		self.assertGreater(flt(gl.debit), 0)
 		self.assertAlmostEqual(flt(gl.debit), flt(gl.credit), places=2)
@@ -150,11 +151,12 @@ class TestLifecycle(AccountingTestCase):
 		self.assertAlmostEqual(invoice.total_taxes_and_charges, deal.vat_total, places=2)
 		self.assertEqual(invoice.due_date, frappe.utils.getdate(add_days(nowdate(), 10)))
 		self.assert_balanced("Sales Invoice", invoice.name)
-		receivable = frappe.get_all(
+		gl = frappe.get_all(
 			"GL Entry",
 			filters={"voucher_no": invoice.name, "account": invoice.debit_to, "is_cancelled": 0},
-			fields=["sum(debit) - sum(credit) as balance"],
-		)[0].balance
+			fields=[aggregate("sum", "debit", "debit"), aggregate("sum", "credit", "credit")],
+		)[0]
+		receivable = flt(gl.debit) - flt(gl.credit)
 		self.assertAlmostEqual(flt(receivable), deal.grand_total, places=2)
 
 		self.act(deal.name, "Confirm Payment")
@@ -513,15 +515,14 @@ class TestMasters(AccountingTestCase):
 	def test_frozen_accounts_date(self):
 		deal = self.new_deal([{"catalog_item": self.service, "qty": 1}])
 		self.act(deal.name, "Start Negotiation")
-		frappe.db.set_single_value("Accounts Settings", "acc_frozen_upto", add_days(nowdate(), 1))
-		frappe.db.set_single_value("Accounts Settings", "frozen_accounts_modifier", None)
+		freeze_accounts(self.company, add_days(nowdate(), 1))
 		try:
 			with self.assertRaises(frappe.ValidationError):
 				self.act(deal.name, "Issue Invoice", SALES_USER)
 			self.assertEqual(self.stage(deal.name), "Negotiation")
 			self.assertFalse(frappe.db.exists("Sales Invoice", {"crm_deal": deal.name}))
 		finally:
-			frappe.db.set_single_value("Accounts Settings", "acc_frozen_upto", None)
+			freeze_accounts(self.company, None)
 
 
 class TestCurrencyConflict(AccountingTestCase):

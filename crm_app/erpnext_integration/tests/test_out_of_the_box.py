@@ -5,6 +5,7 @@ runs this module on a throwaway site made for the run, too."""
 import frappe
 from frappe.utils import add_days, flt, getdate, nowdate
 
+from crm_app.compat import aggregate
 from crm_app.erpnext_integration.tests.test_accounting import skip_without_erpnext
 from crm_app.tests.test_out_of_the_box import ACCOUNTANT, MANAGER, SALES_USER, OutOfTheBoxTestCase
 from crm_app.tests.utils import ensure_tax_account
@@ -55,7 +56,7 @@ class TestOutOfTheBoxWithErpnext(OutOfTheBoxTestCase):
 		gl = frappe.get_all(
 			"GL Entry",
 			filters={"voucher_no": invoice.name, "is_cancelled": 0},
-			fields=["sum(debit) as debit", "sum(credit) as credit"],
+			fields=[aggregate("sum", "debit", "debit"), aggregate("sum", "credit", "credit")],
 		)[0]
 		self.assertGreater(flt(gl.debit), 0)
 		self.assertAlmostEqual(flt(gl.debit), flt(gl.credit), places=2)
@@ -93,7 +94,15 @@ class TestOutOfTheBoxWithErpnext(OutOfTheBoxTestCase):
 		notes = frappe.get_all("Delivery Note", filters={"crm_deal": deal.name, "docstatus": 1}, pluck="name")
 		self.assertEqual(len(notes), 1)
 		self.assertEqual(len(frappe.get_doc("Delivery Note", notes[0]).items), 1)  # the product only
-		self.assert_pdfs(deal.name)
+		closing = self.assert_pdfs(deal.name)
+		# Both closing documents carry the Sales Invoice's number; the transfer document's
+		# shipment date is the Delivery Note's.
+		invoice = frappe.db.get_value("Deal", deal.name, "sales_invoice")
+		self.assertEqual({d["number"] for d in closing}, {invoice})
+		html = frappe.get_print("Deal", deal.name, print_format="Universal Transfer Document")
+		shipped = frappe.utils.formatdate(frappe.db.get_value("Delivery Note", notes[0], "posting_date"))
+		self.assertIn(shipped, html)
+		self.assertIn(invoice, html)
 
 	def test_confirm_payment_with_no_mode_of_payment_set(self):
 		company, contact, items = self.client_base()

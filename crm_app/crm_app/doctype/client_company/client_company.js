@@ -2,9 +2,79 @@
 // For license information, please see license.txt
 
 frappe.ui.form.on("Client Company", {
+	refresh(frm) {
+		show_registry_status(frm);
+		if (frm.has_perm(frm.is_new() ? "create" : "write")) {
+			frm.add_custom_button(__("Fill by INN"), () => fill_from_registry(frm));
+		}
+	},
+	registry_status(frm) {
+		show_registry_status(frm);
+	},
 	entity_type(frm) {
 		if (frm.doc.entity_type !== "Legal Entity") {
 			frm.set_value("kpp", "");
 		}
 	},
 });
+
+// The same messages as crm_app.utils.company_registry.status_alert (the Deal's banner).
+function registry_alert(status) {
+	return {
+		Liquidated: [
+			"red",
+			__(
+				"By the state register this company is liquidated: no invoice can be issued to it."
+			),
+		],
+		Bankrupt: [
+			"red",
+			__("By the state register this company is bankrupt: no invoice can be issued to it."),
+		],
+		Liquidating: [
+			"orange",
+			__(
+				"By the state register this company is being liquidated: check before you invoice it."
+			),
+		],
+		Reorganizing: [
+			"orange",
+			__(
+				"By the state register this company is being reorganized: check its requisites before you invoice it."
+			),
+		],
+	}[status];
+}
+
+function show_registry_status(frm) {
+	const alert = registry_alert(frm.doc.registry_status);
+	frm.set_intro(alert ? alert[1] : "", alert ? alert[0] : undefined);
+}
+
+function fill_from_registry(frm) {
+	if (!frm.doc.inn) {
+		frappe.msgprint({
+			message: __("Enter the INN: the company is found in the state register by it."),
+			indicator: "orange",
+		});
+		return;
+	}
+	// the server fills only the empty fields, and saves a saved company
+	frm.call({
+		method: "fill_from_registry",
+		doc: frm.doc,
+		freeze: true,
+		freeze_message: __("Asking the state register…"),
+		callback(r) {
+			if (r.exc) return;
+			frm.refresh();
+			const filled = r.message || [];
+			frappe.show_alert({
+				message: filled.length
+					? __("Filled from the state register: {0}", [filled.join(", ")])
+					: __("The state register has nothing to add: the fields are filled already."),
+				indicator: "green",
+			});
+		},
+	});
+}

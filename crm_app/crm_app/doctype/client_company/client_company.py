@@ -5,6 +5,7 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
+from crm_app.documents import company_registry
 from crm_app.utils.imports import skip_creation_version
 from crm_app.utils.validation import clean_email, clean_phone, clean_requisites
 
@@ -22,6 +23,7 @@ class ClientCompany(Document):
 		address: DF.SmallText | None
 		company_name: DF.Data
 		country: DF.Link | None
+		director: DF.Data | None
 		email: DF.Data | None
 		entity_type: DF.Literal["Legal Entity", "Sole Proprietor"]
 		industry: DF.Data | None
@@ -32,6 +34,10 @@ class ClientCompany(Document):
 		ogrn: DF.Data | None
 		phone: DF.Data | None
 		phone_ext: DF.Data | None
+		registry_checked_on: DF.Datetime | None
+		registry_status: DF.Literal[
+			"", "Active", "Liquidating", "Liquidated", "Bankrupt", "Reorganizing", "Unknown"
+		]
 		website: DF.Data | None
 	# end: auto-generated types
 
@@ -43,7 +49,15 @@ class ClientCompany(Document):
 		clean_requisites(self, self.entity_type, {"inn": "inn", "kpp": "kpp", "ogrn": "ogrn"})
 		clean_phone(self, "phone", "phone_ext")
 		clean_email(self)
+		company_registry.keep_register_fields(self)
 		self.validate_duplicate_inn()
+
+	@frappe.whitelist(methods=["POST"])
+	def fill_from_registry(self) -> list[str]:
+		"""Fill the empty fields and the register status from the state register by the
+		INN (and KPP); saves a saved company. Needs write permission. Returns the labels
+		of the fields filled. See crm_app.documents.company_registry."""
+		return company_registry.fill_from_registry(self)
 
 	def validate_duplicate_inn(self):
 		"""One record per INN, except branches: same INN with different KPPs."""

@@ -27,6 +27,10 @@ frappe.ui.form.on("Deal", {
 		if (!frm.is_new() && frm.doc.stage === "Negotiation") {
 			frm.add_custom_button(__("Send Offer"), () => send_offer(frm));
 		}
+		if (!frm.is_new() && ["Invoice Paid", "Goods Shipped"].includes(frm.doc.stage)) {
+			frm.add_custom_button(__("Print closing documents"), () => print_closing_documents(frm));
+		}
+		show_company_alert(frm);
 	},
 
 	client_company(frm) {
@@ -110,4 +114,53 @@ function send_offer(frm) {
 	});
 	composer.dialog.set_value("select_print_format", "Commercial Offer");
 	composer.dialog.set_value("email_template", "Commercial Offer Letter");
+}
+
+// The Universal Transfer Document and, for service lines, the Act of Completed Works:
+// numbered by the server, then offered as print view and PDF.
+function print_closing_documents(frm) {
+	frappe
+		.call("crm_app.documents.closing.closing_documents", { deal: frm.doc.name })
+		.then(({ message }) => {
+			const documents = message || [];
+			if (!documents.length) {
+				frappe.msgprint(__("The deal has no lines to put on closing documents."));
+				return;
+			}
+			const link = (format, pdf) => {
+				const args = new URLSearchParams({ doctype: "Deal", name: frm.doc.name, format });
+				return pdf
+					? `/api/method/frappe.utils.print_format.download_pdf?${args}`
+					: `/printview?${args}&trigger_print=1`;
+			};
+			const rows = documents
+				.map(
+					(d) => `<tr>
+						<td>${frappe.utils.escape_html(__(d.print_format))}</td>
+						<td>${frappe.utils.escape_html(d.number || "")}</td>
+						<td><a href="${link(d.print_format)}" target="_blank" rel="noopener">${__("Print")}</a></td>
+						<td><a href="${link(d.print_format, true)}" target="_blank" rel="noopener">${__("PDF")}</a></td>
+					</tr>`
+				)
+				.join("");
+			const dialog = new frappe.ui.Dialog({
+				title: __("Closing documents"),
+				fields: [
+					{
+						fieldtype: "HTML",
+						fieldname: "documents",
+						options: `<table class="table table-bordered closing-documents">${rows}</table>`,
+					},
+				],
+			});
+			dialog.show();
+			frm.reload_doc();
+		});
+}
+
+// A red (liquidated, bankrupt) or orange (liquidating, reorganizing) banner when the
+// client company's state register status calls for care; the server puts it in __onload.
+function show_company_alert(frm) {
+	const alert = frm.doc.__onload && frm.doc.__onload.company_status_alert;
+	if (alert && alert.message) frm.set_intro(alert.message, alert.indicator || "red");
 }

@@ -80,6 +80,11 @@ class Deal(Document):
 		for fieldname in self.flags.fields_from_settings or ():
 			self.set(fieldname, defaults[fieldname])
 
+	def onload(self):
+		from crm_app.documents.company_registry import company_status_alert
+
+		self.set_onload("company_status_alert", company_status_alert(self.client_company))
+
 	def before_validate(self):
 		self.currency = self.currency or default_currency()
 		if not self.currency:

@@ -1,0 +1,233 @@
+"""A Client Company filled from the Russian state register through a DaData-compatible
+"find party by ID" service (CRM App Settings, section Company Register: on/off, the service URL —
+empty means DaData's own — and the API token).
+
+The Frappe side: settings, the HTTP call, the daily cache, permissions and the paths that
+use it — the form's "Fill by INN" (`ClientCompany.fill_from_registry`) and a company created
+from an INN by a web request or a letter (`registry_values`). Reading the answer and deciding
+what to fill is `crm_app.utils.company_registry` (pure, with the request and answer format).
+
+Faults (register off, a bad INN, the service down, slow, refusing the token, rate-limiting,
+failing or answering garbage) are `RegistryError`s with a translated message that names
+neither the URL nor the token; none of them ever blocks saving a company, a web request or
+a letter.
+"""
+
+import hashlib
+
+import requests
+
+import frappe
+from frappe import _
+from frappe.utils import now_datetime
+
+from crm_app.utils import company_registry as card
+from crm_app.utils import requisites
+from crm_app.utils.settings import get_settings
+
+TIMEOUT = 5  # seconds to connect and to answer; a module constant so that tests can lower it
+CACHE_SECONDS = 86400  # one call per INN (and KPP) a day
+CACHE_PREFIX = "crm_app:company_registry"
+
+
+class RegistryError(frappe.ValidationError):
+	"""The register cannot give a card: its message (translated, without the URL or the
+	token) says why."""
+
+
+def registry_enabled() -> bool:
+	return bool(get_settings().company_registry_enabled)
+
+
+def service_url() -> str:
+	"""The findById/party endpoint called: the setting's URL, or DaData's own when empty.
+	Raises RegistryError for a URL that is not http(s)."""
+	url = (get_settings().company_registry_url or "").strip() or card.DADATA_URL
+	if not url.lower().startswith(("https://", "http://")):
+		raise RegistryError(
+			_("The Register Service URL in CRM App Settings must start with https:// or http://.")
+		)
+	return url
+
+
+def _service() -> tuple[str, str]:
+	"""(url, token) of the service; RegistryError when the register is off or DaData's
+	own service is set without a token."""
+	if not registry_enabled():
+		raise RegistryError(
+			_(
+				"Filling companies from the state register is off. A Sales Manager turns it on in CRM App Settings (Company Register)."
+			)
+		)
+	url = service_url()
+	token = get_settings().get_password("company_registry_token", raise_exception=False) or ""
+	if not token and url == card.DADATA_URL:
+		raise RegistryError(_("Set the Register API Token in CRM App Settings (Company Register)."))
+	return url, token
+
+
+def _http_failure(status: int) -> str | None:
+	if status == 200:
+		return None
+	if status in (401, 403):
+		return _("The state register service refused the API token: check it in CRM App Settings.")
+	if status == 429:
+		return _("The state register service has had too many requests: try again later.")
+	if status >= 500:
+		return _("The state register service is failing (HTTP {0}): try again later.").format(status)
+	return _("The state register service refused the request (HTTP {0}).").format(status)
+
+
+def call_service(url: str, token: str, body: dict) -> list[dict]:
+	"""POST `body` (see `card.request_body`) as JSON to the findById/party endpoint `url`
+	with `Authorization: Token <token>` (when there is a token). Returns the answer's
+	suggestions (`card.parse_answer`). Raises RegistryError when the service cannot be
+	reached, takes longer than TIMEOUT, answers other than 200 or not in that format."""
+	headers = {"Content-Type": "application/json", "Accept": "application/json"}
+	if token:
+		headers["Authorization"] = f"Token {token}"
+	failure = None
+	try:
+		response = requests.post(url, json=body, headers=headers, timeout=TIMEOUT, allow_redirects=False)
+	except requests.Timeout:
+		failure = _("The state register service did not answer within {0} seconds: try again later.").format(
+			TIMEOUT
+		)
+	except requests.RequestException:
+		failure = _("The state register service cannot be reached: try again later.")
+	else:
+		failure = _http_failure(response.status_code)
+		if not failure:
+			try:
+				return card.parse_answer(response.json())
+			except (ValueError, card.RegistryAnswerError):
+				failure = _("The state register service gave an answer that cannot be read.")
+	# raised outside the handlers: the network error (which names the URL) is not chained
+	raise RegistryError(failure)
+
+
+def _cache_key(url: str, inn: str, kpp: str) -> str:
+	service = hashlib.sha256(url.encode()).hexdigest()[:12]
+	return f"{CACHE_PREFIX}:{service}:{inn}:{kpp}"
+
+
+def _clean_requisites(inn: str | None, kpp: str | None) -> tuple[str, str]:
+	inn = requisites.compact(inn)
+	if not inn:
+		raise RegistryError(_("Enter the INN: the company is found in the state register by it."))
+	entity_type = card.entity_type_for_inn(inn)
+	try:
+		inn = requisites.validate_inn(inn, entity_type)
+		kpp = requisites.validate_kpp(kpp, entity_type) if entity_type == requisites.LEGAL_ENTITY else ""
+	except requisites.RequisiteError as e:
+		raise RegistryError(str(e))
+	return inn, kpp
+
+
+def lookup(inn: str | None, kpp: str | None = None) -> dict | None:
+	"""The register's suggestion (a findById/party suggestion, see `card`) for an INN and,
+	for a branch, its KPP; None when the register has none. The answer is cached for a
+	day per service, INN and KPP (failures are not). Raises RegistryError when the
+	register is off, the INN or KPP is invalid (refused before any call) or the service
+	fails (see `call_service`)."""
+	inn, kpp = _clean_requisites(inn, kpp)
+	url, token = _service()
+	key = _cache_key(url, inn, kpp)
+	suggestions = frappe.cache.get_value(key, expires=True)
+	if suggestions is None:
+		suggestions = call_service(url, token, card.request_body(inn, kpp))
+		frappe.cache.set_value(key, suggestions, expires_in_sec=CACHE_SECONDS)
+	return card.choose_suggestion(suggestions, inn, kpp)
+
+
+def fill_company(company) -> list[str]:
+	"""Fill a Client Company (document) from its register card: its empty fields
+	(`card.values_to_fill`), its Register Status and Checked On. Returns the fieldnames
+	filled (besides the register's own two). Does not save. Raises RegistryError as
+	`lookup`, and when the register has no such company."""
+	suggestion = lookup(company.inn, company.kpp)
+	if not suggestion:
+		if requisites.compact(company.kpp):
+			message = _("The state register has no company with INN {0} and KPP {1}.").format(
+				requisites.compact(company.inn), requisites.compact(company.kpp)
+			)
+		else:
+			message = _("The state register has no company with INN {0}.").format(
+				requisites.compact(company.inn)
+			)
+		raise RegistryError(message)
+	values = card.values_to_fill(company.as_dict(), card.company_values(suggestion))
+	company.update(values)
+	company.registry_checked_on = now_datetime()
+	company.flags.from_registry = True
+	return [field for field in card.FILLED_FIELDS if field in values]
+
+
+def fill_from_registry(company) -> list[str]:
+	"""The form's "Fill by INN" (ClientCompany.fill_from_registry): needs write permission
+	on the company (create for a new one); fills it (`fill_company`) and saves it unless it
+	is new. Returns the translated labels of the fields filled. Every failure is a
+	frappe.throw (RegistryError) titled "State Register"."""
+	new = company.is_new() or not company.name  # as Document.save tells an insert
+	company.check_permission("create" if new else "write")
+	try:
+		filled = fill_company(company)
+	except RegistryError as e:
+		failure = str(e)
+	else:
+		failure = None
+	if failure:
+		frappe.throw(failure, exc=RegistryError, title=_("State Register"))
+	if not new:
+		company.save()
+	return [_(company.meta.get_label(field)) for field in filled]
+
+
+def registry_values(inn: str | None, current: dict) -> dict:
+	"""For a company about to be created from an INN (a web request, a letter): the values
+	the register adds to `current` (the new company's values; see `card.values_to_fill`),
+	with registry_checked_on. Empty when the register is off or has no such company; a
+	failure is written to the Error Log (without URL or token) and gives nothing — it never
+	blocks the request."""
+	if not requisites.compact(inn) or not registry_enabled():
+		return {}
+	try:
+		suggestion = lookup(inn)
+	except Exception as e:
+		# the message only: a traceback with its frames' locals would show the token
+		reason = str(e) if isinstance(e, RegistryError) else type(e).__name__
+		frappe.log_error(
+			title=_("Company Register Lookup Failed"),
+			message=_("INN {0}: {1}").format(requisites.compact(inn), reason),
+		)
+		return {}
+	if not suggestion:
+		return {}
+	values = card.values_to_fill(current, card.company_values(suggestion))
+	values["registry_checked_on"] = now_datetime()
+	return values
+
+
+def company_status_alert(client_company: str | None) -> dict | None:
+	"""A banner for a form showing a Client Company (e.g. Deal.onload): {"status",
+	"message" (translated), "indicator": "red" | "orange"} when the register lists the
+	company as Liquidated or Bankrupt (red) or Liquidating or Reorganizing (orange); None
+	otherwise, and for no company."""
+	if not client_company:
+		return None
+	return card.status_alert(frappe.db.get_value("Client Company", client_company, "registry_status"))
+
+
+REGISTER_FIELDS = ("registry_status", "registry_checked_on")
+
+
+def keep_register_fields(company):
+	"""The register's own fields (status, checked on) change only by a lookup: a save of
+	a stored company from anywhere else (form, REST, set_value, import) keeps their stored
+	values, so clearing "Liquidated" cannot get round the Issue Invoice refusal."""
+	if company.flags.from_registry or company.is_new():
+		return
+	before = company.get_doc_before_save()
+	if before:
+		for fieldname in REGISTER_FIELDS:
+			company.set(fieldname, before.get(fieldname))

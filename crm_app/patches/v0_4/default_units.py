@@ -1,0 +1,6 @@
+from crm_app.documents.setup import ensure_units
+
+
+def execute():
+	"""Sites installed before CRM App Settings had its Units table get the common units."""
+	ensure_units()
