@@ -9,6 +9,10 @@ version numbers, so a minor release that back-ports a change is handled too.
   SQL functions written as strings and takes a dict ({"COUNT": "name", "as": "count"}).
 - `test_case()`: the base class of bench tests (`frappe.tests.IntegrationTestCase` on 16,
   `frappe.tests.utils.FrappeTestCase` on 15).
+- `cached_notifications(doctype, load)` / `clear_cached_notifications(doctype)`: Frappe's own
+  cached list of a DocType's enabled Notifications, under the key Frappe reads and clears
+  (`frappe.cache` hash "notifications" on 15, `frappe.client_cache` "notifications::<doctype>"
+  on 16).
 - `freeze_accounts(company, till)`: ERPNext's "accounts frozen till" date, kept in Accounts
   Settings (`acc_frozen_upto`, with `frozen_accounts_modifier`) on 15 and on the Company
   (`accounts_frozen_till_date`, `role_allowed_for_frozen_entries`) on 16.
@@ -51,6 +55,25 @@ def test_case():
 		from frappe.tests.utils import FrappeTestCase
 
 		return FrappeTestCase
+
+
+def cached_notifications(doctype: str, load):
+	"""Frappe's cached list of `doctype`'s enabled Notifications (rows of name, event,
+	method), computed by `load()` when absent, under the key the running Frappe itself
+	uses in `Document.run_notifications` and clears when a Notification changes."""
+	client_cache = getattr(frappe, "client_cache", None)
+	if client_cache is not None:
+		return client_cache.get_value(f"notifications::{doctype}", generator=load)
+	return frappe.cache.hget("notifications", doctype, load)
+
+
+def clear_cached_notifications(doctype: str):
+	"""Drop that cached list, as Frappe does when a Notification is saved."""
+	client_cache = getattr(frappe, "client_cache", None)
+	if client_cache is not None:
+		client_cache.delete_value(f"notifications::{doctype}")
+	else:
+		frappe.cache.hdel("notifications", doctype)
 
 
 def freeze_accounts(company: str, till):

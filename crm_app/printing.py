@@ -133,7 +133,7 @@ def closing_document_context(doc, document: str) -> dict:
 	"""What the closing documents show: `document` "transfer" (Universal Transfer
 	Document: every line) or "act" (Act of Completed Works: the service lines), with
 	their number and date (crm_app.documents.closing.document_number), the invoice they
-	rest on, the shipment date and the UPD status (1 for a VAT payer, 2 otherwise)."""
+	rest on, the shipment date and the UPD status (`upd_status`)."""
 	from crm_app.documents import closing
 
 	lang = frappe.local.lang or "en"
@@ -141,8 +141,7 @@ def closing_document_context(doc, document: str) -> dict:
 	if document == closing.ACT:
 		lines = [line for line in lines if line["item_type"] == "Service"]
 	context = _context(doc, lines, lang)
-	numbers = closing.document_number(doc, document)
-	settings = get_settings()
+	numbers = closing.document_number(doc, document, applies=bool(lines))
 	context.update(
 		{
 			"document": document,
@@ -151,7 +150,7 @@ def closing_document_context(doc, document: str) -> dict:
 			"invoice_number": numbers["invoice_number"],
 			"invoice_date": formatdate(numbers["invoice_date"]) if numbers["invoice_date"] else "",
 			"shipment_date": formatdate(numbers["shipment_date"]) if numbers["shipment_date"] else "",
-			"upd_status": 1 if settings.get("seller_vat_payer") else 2,
+			"upd_status": upd_status(context),
 			"title": doc.title or "",
 			"deal": doc.name,
 			"currency_name": currency_name(doc.currency, lang),
@@ -159,6 +158,13 @@ def closing_document_context(doc, document: str) -> dict:
 		}
 	)
 	return context
+
+
+def upd_status(context: dict) -> int:
+	"""The transfer document's status: 1 (invoice-factura and transfer act) for a VAT payer,
+	and for anyone whose lines carry VAT (a seller who charges VAT issues an
+	invoice-factura, Tax Code art. 173 p. 5); 2 (transfer act only) otherwise."""
+	return 1 if get_settings().get("seller_vat_payer") or not context["without_vat"] else 2
 
 
 def currency_name(currency: str | None, lang: str) -> str:

@@ -52,6 +52,14 @@ def test_a_value_holding_the_separator_moves_the_separator():
 	assert len(text.split(separator)) == 1 + len(values)
 
 
+def test_the_separator_is_never_the_equals_sign():
+	assert "=" not in payment_qr.SEPARATORS
+	values = sample_values(legal_name="ООО " + payment_qr.SEPARATORS[:-1] + " Тест")
+	text = payment_qr.payload(values)
+	assert text[7] == payment_qr.SEPARATORS[-1]
+	assert payment_qr.parse(text)["Name"] == values["Name"]
+
+
 def test_no_free_separator_is_refused():
 	values = sample_values()
 	values["Purpose"] = payment_qr.SEPARATORS
@@ -242,9 +250,22 @@ def test_transfer_document_lines_and_totals():
 
 
 def test_transfer_document_status_2_prints_without_vat():
-	html = render("universal_transfer_document", closing_context("transfer", upd_status=2))
+	items = [dict(item, vat_exempt=1, vat_rate=0) for item in deal()["items"]]
+	ctx = closing_context("transfer", upd_status=2, items=items)
+	html = render("universal_transfer_document", ctx)
 	assert '<span class="status">2</span>' in html
-	assert html.count("without VAT") >= 5  # rate and amount of each line and the total
+	assert html.count("without VAT") == 5  # rate and amount of each line and the total
+	# without VAT the cost without tax is the cost with tax
+	assert [(line["net_amount_text"], line["gross_amount_text"]) for line in ctx["lines"]] == [
+		("2\u00a0400,00", "2\u00a0400,00"),
+		("600,00", "600,00"),
+	]
+
+
+def test_transfer_document_shows_the_vat_its_lines_carry():
+	html = render("universal_transfer_document", closing_context("transfer"))
+	assert "without VAT" not in html
+	assert html.count("400,00") >= 1 and "20%" in html
 
 
 def test_act_lists_the_service_lines_only():

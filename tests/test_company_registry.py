@@ -156,3 +156,14 @@ def test_status_alerts():
 	assert card.status_alert("Reorganizing")["status"] == "Reorganizing"
 	for status in ("Active", "Unknown", "", None):
 		assert card.status_alert(status) is None
+
+
+def test_shorten_cuts_at_a_word_and_marks_the_cut():
+	from crm_app.utils.company_registry import shorten
+
+	assert shorten("ООО Ромашка", 140) == "ООО Ромашка"
+	long = "ФЕДЕРАЛЬНОЕ ГОСУДАРСТВЕННОЕ БЮДЖЕТНОЕ УЧРЕЖДЕНИЕ " * 5
+	cut = shorten(long.strip(), 60)
+	assert len(cut) <= 60 and cut.endswith("…")
+	assert cut[:-1] == long[: len(cut) - 1] and long[len(cut) - 1] == " "
+	assert len(shorten("x" * 300, 140)) == 140

@@ -4,19 +4,20 @@ import frappe
 from frappe import _
 
 from crm_app.utils.deal_totals import LineInput, compute_totals, line_errors
-from crm_app.utils.settings import default_uom
+from crm_app.utils.settings import default_uom, seller_pays_vat
 
 
 def catalog_defaults(catalog_item: str) -> dict:
 	"""What a new deal line takes from its catalog item."""
 	item = frappe.get_cached_doc("Catalog Item", catalog_item)
+	pays_vat = seller_pays_vat()  # a seller who does not pay VAT charges none
 	return {
 		"item_name": item.item_name,
 		"description": frappe.utils.strip_html(item.description or "").strip(),
 		"uom": item.uom or default_uom(),
 		"rate": item.standard_rate,
-		"vat_rate": item.effective_vat_rate(),
-		"vat_exempt": item.vat_exempt,
+		"vat_rate": item.effective_vat_rate() if pays_vat else 0,
+		"vat_exempt": item.vat_exempt if pays_vat else 1,
 		"country_of_origin": item.get("country_of_origin"),
 		"customs_declaration": item.get("customs_declaration"),
 		"disabled": item.disabled,

@@ -34,10 +34,12 @@ FIELDS = {
 CLOSING_STAGES = (stages.INVOICE_PAID, stages.GOODS_SHIPPED)
 
 
-def document_number(deal, document: str) -> dict:
+def document_number(deal, document: str, applies: bool = True) -> dict:
 	"""{"number", "date", "invoice_number", "invoice_date", "shipment_date"} of a closing
 	document of `deal` (a Deal document); dates are date objects or None, the number ""
-	for a draft. Assigns the app's own number on the first print (see the module)."""
+	for a draft. Assigns the app's own number on the first print (see the module) when the
+	document `applies` (the act: the deal has service lines) and the user may print the
+	deal; otherwise it prints as a draft."""
 	if document not in FIELDS:
 		frappe.throw(_("Unknown closing document: {0}").format(document))
 	from crm_app.erpnext_integration.settings import posting_enabled
@@ -49,7 +51,13 @@ def document_number(deal, document: str) -> dict:
 		if numbers:
 			return numbers
 	number_field, date_field = FIELDS[document]
-	if not deal.get(number_field) and deal.stage in CLOSING_STAGES and not deal.is_new():
+	if (
+		applies
+		and not deal.get(number_field)
+		and deal.stage in CLOSING_STAGES
+		and not deal.is_new()
+		and frappe.has_permission("Deal", "print", deal)
+	):
 		assign_number(deal, document)
 	date = deal.get(date_field)
 	shipped = [row.changed_at for row in deal.stage_history if row.stage == stages.GOODS_SHIPPED]
@@ -64,13 +72,19 @@ def document_number(deal, document: str) -> dict:
 
 def assign_number(deal, document: str):
 	"""Give `deal` its number for `document` from the app's series, stored at once (a
-	print is a GET request: the number is committed with it, `flags.commit`)."""
+	print is a GET request: the number is committed with it, `flags.commit`). The deal's
+	row is locked first, so that prints of one deal at the same moment share one number
+	instead of spending several."""
 	number_field, date_field = FIELDS[document]
-	values = {number_field: make_autoname(SERIES[document], "Deal"), date_field: today()}
-	frappe.db.set_value("Deal", deal.name, values, update_modified=False)
+	stored = frappe.db.get_value("Deal", deal.name, [number_field, date_field], for_update=True)
+	if stored and stored[0]:
+		values = {number_field: stored[0], date_field: stored[1]}
+	else:
+		values = {number_field: make_autoname(SERIES[document], "Deal"), date_field: today()}
+		frappe.db.set_value("Deal", deal.name, values, update_modified=False)
+		if getattr(frappe.local, "request", None) is not None:
+			frappe.local.flags.commit = True
 	deal.update(values)
-	if getattr(frappe.local, "request", None) is not None:
-		frappe.local.flags.commit = True
 
 
 def line_types(deal) -> list[str]:
@@ -92,7 +106,7 @@ def line_types(deal) -> list[str]:
 @frappe.whitelist()
 def closing_documents(deal: str) -> list[dict]:
 	"""The closing documents `deal` prints, numbered: [{"document", "print_format",
-	"number"}], the transfer document when it has lines, the act when it has service
+	"number", "lang" (the print format's default print language)}], the transfer document when it has lines, the act when it has service
 	lines. Refused for a deal before Invoice Paid or a user who may not print it."""
 	doc = frappe.get_doc("Deal", deal)
 	doc.check_permission("print")
@@ -112,6 +126,8 @@ def closing_documents(deal: str) -> list[dict]:
 			"document": document,
 			"print_format": PRINT_FORMATS[document],
 			"number": document_number(doc, document)["number"],
+			"lang": frappe.db.get_value("Print Format", PRINT_FORMATS[document], "default_print_language")
+			or frappe.local.lang,
 		}
 		for document in documents
 	]

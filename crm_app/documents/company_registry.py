@@ -14,6 +14,7 @@ a letter.
 """
 
 import hashlib
+import time
 
 import requests
 
@@ -25,7 +26,8 @@ from crm_app.utils import company_registry as card
 from crm_app.utils import requisites
 from crm_app.utils.settings import get_settings
 
-TIMEOUT = 5  # seconds to connect and to answer; a module constant so that tests can lower it
+TIMEOUT = 5  # seconds for the whole call, answer included; a module constant so that tests can lower it
+MAX_ANSWER = 2_000_000  # bytes: a card is a few kilobytes
 CACHE_SECONDS = 86400  # one call per INN (and KPP) a day
 CACHE_PREFIX = "crm_app:company_registry"
 
@@ -82,28 +84,58 @@ def call_service(url: str, token: str, body: dict) -> list[dict]:
 	"""POST `body` (see `card.request_body`) as JSON to the findById/party endpoint `url`
 	with `Authorization: Token <token>` (when there is a token). Returns the answer's
 	suggestions (`card.parse_answer`). Raises RegistryError when the service cannot be
-	reached, takes longer than TIMEOUT, answers other than 200 or not in that format."""
+	reached, takes longer than TIMEOUT seconds in all (a service that sends its answer a
+	byte at a time is cut off too), answers other than 200 or not in that format."""
 	headers = {"Content-Type": "application/json", "Accept": "application/json"}
 	if token:
 		headers["Authorization"] = f"Token {token}"
+	deadline = time.monotonic() + TIMEOUT
+	slow = _("The state register service did not answer within {0} seconds: try again later.").format(TIMEOUT)
 	failure = None
 	try:
-		response = requests.post(url, json=body, headers=headers, timeout=TIMEOUT, allow_redirects=False)
+		with requests.post(
+			url, json=body, headers=headers, timeout=TIMEOUT, allow_redirects=False, stream=True
+		) as response:
+			failure = _http_failure(response.status_code)
+			if not failure:
+				content = _read_by(response, deadline)
+				if content is None:
+					failure = slow
 	except requests.Timeout:
-		failure = _("The state register service did not answer within {0} seconds: try again later.").format(
-			TIMEOUT
-		)
+		failure = slow
 	except requests.RequestException:
 		failure = _("The state register service cannot be reached: try again later.")
-	else:
-		failure = _http_failure(response.status_code)
-		if not failure:
-			try:
-				return card.parse_answer(response.json())
-			except (ValueError, card.RegistryAnswerError):
-				failure = _("The state register service gave an answer that cannot be read.")
+	if not failure:
+		try:
+			return card.parse_answer(frappe.parse_json(content.decode("utf-8")))
+		except (ValueError, UnicodeDecodeError, card.RegistryAnswerError):
+			failure = _("The state register service gave an answer that cannot be read.")
 	# raised outside the handlers: the network error (which names the URL) is not chained
 	raise RegistryError(failure)
+
+
+def _read_by(response, deadline: float) -> bytes | None:
+	"""The body of a streamed `response`, read as it arrives until `deadline`
+	(time.monotonic()); None when it is not complete by then. An answer larger than
+	MAX_ANSWER is cut there (and then fails to parse)."""
+	body = bytearray()
+	while len(body) <= MAX_ANSWER:
+		remaining = deadline - time.monotonic()
+		if remaining <= 0:
+			return None
+		sock = getattr(getattr(response.raw, "connection", None), "sock", None)
+		if sock is not None:
+			sock.settimeout(remaining)  # each wait for data ends at the deadline
+		try:
+			chunk = response.raw.read1(65536, decode_content=True)
+		except Exception as e:  # urllib3 wraps the socket's timeout in its own errors
+			if time.monotonic() >= deadline or "timed out" in str(e).lower():
+				return None
+			raise requests.ConnectionError() from None
+		if not chunk:
+			return bytes(body)
+		body += chunk
+	return bytes(body)
 
 
 def _cache_key(url: str, inn: str, kpp: str) -> str:
@@ -156,7 +188,7 @@ def fill_company(company) -> list[str]:
 				requisites.compact(company.inn)
 			)
 		raise RegistryError(message)
-	values = card.values_to_fill(company.as_dict(), card.company_values(suggestion))
+	values = fit_to_fields(card.values_to_fill(company.as_dict(), card.company_values(suggestion)))
 	company.update(values)
 	company.registry_checked_on = now_datetime()
 	company.flags.from_registry = True
@@ -203,8 +235,20 @@ def registry_values(inn: str | None, current: dict) -> dict:
 		return {}
 	if not suggestion:
 		return {}
-	values = card.values_to_fill(current, card.company_values(suggestion))
+	values = fit_to_fields(card.values_to_fill(current, card.company_values(suggestion)))
 	values["registry_checked_on"] = now_datetime()
+	return values
+
+
+def fit_to_fields(values: dict) -> dict:
+	"""Register values cut to what their Client Company fields hold (a Data field's length,
+	140 by default; `card.shorten`), so that a long name never makes the company, or the
+	request creating it, fail to save."""
+	meta = frappe.get_meta("Client Company")
+	for fieldname, value in values.items():
+		df = meta.get_field(fieldname)
+		if df and df.fieldtype == "Data" and isinstance(value, str):
+			values[fieldname] = card.shorten(value, int(df.length or 140))
 	return values
 
 
@@ -222,12 +266,11 @@ REGISTER_FIELDS = ("registry_status", "registry_checked_on")
 
 
 def keep_register_fields(company):
-	"""The register's own fields (status, checked on) change only by a lookup: a save of
-	a stored company from anywhere else (form, REST, set_value, import) keeps their stored
-	values, so clearing "Liquidated" cannot get round the Issue Invoice refusal."""
-	if company.flags.from_registry or company.is_new():
+	"""The register's own fields (status, checked on) change only by a lookup: a save from
+	anywhere else (form, REST, set_value, import) keeps a stored company's values and gives
+	a new one none, so clearing "Liquidated" cannot get round the Issue Invoice refusal."""
+	if company.flags.from_registry:
 		return
-	before = company.get_doc_before_save()
-	if before:
-		for fieldname in REGISTER_FIELDS:
-			company.set(fieldname, before.get(fieldname))
+	before = None if company.is_new() else company.get_doc_before_save()
+	for fieldname in REGISTER_FIELDS:
+		company.set(fieldname, before.get(fieldname) if before else None)

@@ -32,9 +32,11 @@ def find_or_create_company(request) -> str:
 	}
 	# the register's card fills what the request left empty (when the register is on; a
 	# failure there never blocks the request)
-	values.update(company_registry.registry_values(request.inn, values))
+	from_registry = company_registry.registry_values(request.inn, values)
+	values.update(from_registry)
 	values["company_name"] = values["company_name"] or request.full_name
 	company = frappe.get_doc(values)
+	company.flags.from_registry = bool(from_registry)
 	company.insert(ignore_permissions=True)
 	return company.name
 

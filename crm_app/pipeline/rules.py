@@ -96,26 +96,40 @@ def check_stage_entry(deal):
 def check_client_status(deal):
 	"""Issue Invoice by a user and the client's Register Status (filled from the state
 	register, crm_app.documents.company_registry): refused for a company liquidated or
-	bankrupt, a warning for one being liquidated or reorganized."""
+	bankrupt, a warning for one being liquidated or reorganized. A company never checked
+	in the register takes the status of another record with its INN (a second record of a
+	liquidated company, under another KPP, is no way round the refusal)."""
 	if not deal.client_company:
 		return
 	company = frappe.db.get_value(
-		"Client Company", deal.client_company, ["company_name", "registry_status"], as_dict=True
+		"Client Company", deal.client_company, ["company_name", "inn", "registry_status"], as_dict=True
 	)
-	if not company or company.registry_status not in REFUSED_STATUSES | WARNED_STATUSES:
+	if not company:
 		return
-	name, status = frappe.bold(company.company_name or deal.client_company), _(company.registry_status)
-	if company.registry_status in REFUSED_STATUSES:
+	status = company.registry_status
+	if status in (None, "", "Unknown") and company.inn:
+		others = set(
+			frappe.get_all(
+				"Client Company",
+				filters={"inn": company.inn, "name": ("!=", deal.client_company)},
+				pluck="registry_status",
+			)
+		)
+		status = next((s for s in (*REFUSED_STATUSES, *WARNED_STATUSES) if s in others), status)
+	if status not in REFUSED_STATUSES | WARNED_STATUSES:
+		return
+	name, status_text = frappe.bold(company.company_name or deal.client_company), _(status)
+	if status in REFUSED_STATUSES:
 		frappe.throw(
 			_(
 				'The state register gives client company {0} the status "{1}": no invoice can be issued to it.'
-			).format(name, status),
+			).format(name, status_text),
 			title=_("Cannot Issue Invoice"),
 		)
 	frappe.msgprint(
 		_(
 			'The state register gives client company {0} the status "{1}": the invoice is issued, but check the client.'
-		).format(name, status),
+		).format(name, status_text),
 		title=_("Check the Client"),
 		indicator="orange",
 	)

@@ -16,6 +16,7 @@ The Deal controller calls these from its `run_method` and `run_notifications`.
 
 import frappe
 
+from crm_app.compat import cached_notifications
 from crm_app.pipeline.workflow import get_pipeline
 
 WORKFLOW_ACTIONS_HOOK = "frappe.workflow.doctype.workflow_action.workflow_action.process_workflow_actions"
@@ -60,7 +61,7 @@ def _enabled_notifications(doctype: str) -> list:
 			filters={"enabled": 1, "document_type": doctype},
 		)
 
-	return frappe.cache.hget("notifications", doctype, load)
+	return cached_notifications(doctype, load)
 
 
 def run_notifications_on_change(doc, method: str) -> bool:

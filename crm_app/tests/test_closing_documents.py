@@ -9,7 +9,7 @@ import frappe
 
 from crm_app.documents.closing import closing_documents
 from crm_app.tests import CRMTestCase
-from crm_app.tests.utils import make_company, make_deal, make_item, set_settings
+from crm_app.tests.utils import make_company, make_deal, make_item, make_user, outsider_role, set_settings
 from crm_app.utils import payment_qr
 from crm_app.utils.units import DEFAULT_UNITS
 
@@ -68,23 +68,10 @@ class TestClosingDocuments(CRMTestCase):
 	def test_invoice_payment_qr_code(self):
 		deal = self.deal(stage="Request Received")
 		html = self.html(deal.name, "Deal Invoice")
-		found = re.search(r'<img src="data:image/png;base64,([^"]+)"', html)
-		self.assertTrue(found, "no QR code on the invoice")
-		png = base64.b64decode(found.group(1))
 		# The image is the code of the payload the invoice's values make.
-		expected = payment_qr.payload(
-			payment_qr.invoice_values(
-				{k.removeprefix("seller_"): v for k, v in SELLER.items()},
-				3000,
-				payment_qr.invoice_purpose(
-					deal.name,
-					frappe.utils.getdate(deal.creation).strftime("%d.%m.%Y"),
-					[{"rate": 20, "amount": 500}],
-					False,
-				),
-			)
+		self.assertEqual(
+			self.qr_png(html), self.expected_png(deal, 3000, [{"rate": 20, "amount": 500}], False)
 		)
-		self.assertEqual(png, payment_qr.png(expected))
 		self.assertIn("<td>шт</td>", html)  # the unit's Russian short name, not "Nos"
 		self.assertNotIn("<td>Nos</td>", html)
 		pdf = self.pdf(deal.name, "Deal Invoice")
@@ -139,16 +126,70 @@ class TestClosingDocuments(CRMTestCase):
 		self.assertEqual([d["document"] for d in closing_documents(deal.name)], ["transfer"])
 
 	def test_user_who_may_not_print_is_refused(self):
-		from crm_app.tests.utils import make_user
-
 		deal = self.deal()
-		user = make_user("closing-nobody@example.com", ["Blogger"])
+		user = make_user("closing-nobody@example.com", [outsider_role()])
 		frappe.set_user(user)
 		try:
 			with self.assertRaises(frappe.PermissionError):
 				closing_documents(deal.name)
 		finally:
 			frappe.set_user("Administrator")
+
+	def test_act_of_a_goods_only_deal_is_not_numbered(self):
+		deal = self.deal(lines=[{"catalog_item": self.product, "qty": 1}])
+		html = self.html(deal.name, "Act of Completed Works")
+		self.assertIn("Акт (черновик)", html)
+		self.assertFalse(frappe.db.get_value("Deal", deal.name, "completion_act_number"))
+
+	def test_a_reader_who_may_not_print_gets_a_draft_and_spends_no_number(self):
+		"""Frappe shows a print to whoever may read the deal; the number is given only to a
+		user who may print it."""
+		from unittest.mock import patch
+
+		deal = self.deal()
+		real = frappe.has_permission
+
+		def no_print(doctype=None, ptype="read", doc=None, *args, **kwargs):
+			return False if ptype == "print" else real(doctype, ptype, doc, *args, **kwargs)
+
+		with patch("frappe.has_permission", side_effect=no_print):
+			html = self.html(deal.name, "Act of Completed Works")
+		self.assertIn("Акт (черновик)", html)
+		self.assertFalse(frappe.db.get_value("Deal", deal.name, "completion_act_number"))
+		self.assertIn("Акт №", self.html(deal.name, "Act of Completed Works"))  # who may print numbers it
+
+	def test_seller_without_vat(self):
+		"""VAT Payer off: new lines carry no VAT, the UPD has status 2 and no VAT anywhere;
+		a deal whose lines still carry VAT gets status 1 (it charges VAT)."""
+		with_vat = self.deal()
+		set_settings(seller_vat_payer=0)
+		try:
+			deal = self.deal()
+			self.assertEqual({(row.vat_rate, row.vat_exempt) for row in deal.items}, {(0, 1)})
+			html = self.html(deal.name, "Universal Transfer Document")
+			self.assertIn('<span class="status">2</span>', html)
+			self.assertNotIn('<td class="c">20%</td>', html)
+			invoice = self.html(deal.name, "Deal Invoice")
+			self.assertIn("Без НДС", invoice)
+			# the payment purpose says "НДС не облагается"
+			self.assertEqual(self.qr_png(invoice), self.expected_png(deal, 3000, [], True))
+			html = self.html(with_vat.name, "Universal Transfer Document")
+			self.assertIn('<span class="status">1</span>', html)
+		finally:
+			set_settings(seller_vat_payer=1)
+
+	def qr_png(self, html: str) -> bytes:
+		found = re.search(r'<img src="data:image/png;base64,([^"]+)"', html)
+		self.assertTrue(found, "no QR code on the invoice")
+		return base64.b64decode(found.group(1))
+
+	def expected_png(self, deal, total, vat_rows, without_vat) -> bytes:
+		"""The QR image of the payload the invoice of `deal` should carry."""
+		purpose = payment_qr.invoice_purpose(
+			deal.name, frappe.utils.getdate(deal.creation).strftime("%d.%m.%Y"), vat_rows, without_vat
+		)
+		seller = {k.removeprefix("seller_"): v for k, v in SELLER.items()}
+		return payment_qr.png(payment_qr.payload(payment_qr.invoice_values(seller, total, purpose)))
 
 	def test_transfer_document(self):
 		deal = self.deal()
@@ -170,11 +211,7 @@ class TestClosingDocuments(CRMTestCase):
 		):
 			self.assertIn(text, html)
 		self.assertIn("—", html)  # no customs declaration given
-		set_settings(seller_vat_payer=0)
-		html = self.html(deal.name, "Universal Transfer Document")
-		self.assertIn('<span class="status">2</span>', html)
-		self.assertIn("без НДС", html)
-		set_settings(seller_vat_payer=1)
+		self.assertIn("Документ составлен на ____ листах", html)
 		english = self.html(deal.name, "Universal Transfer Document", "en")
 		self.assertIn("Universal Transfer Document", english)
 		self.assertIn("Nos", english)
@@ -195,3 +232,46 @@ class TestClosingDocuments(CRMTestCase):
 			if fmt == "Universal Transfer Document":
 				box = reader.pages[0].mediabox
 				self.assertGreater(box.width, box.height)  # landscape A4
+
+
+class TestPrintsAtOnce(CRMTestCase):
+	"""Prints of one deal at the same moment, over HTTP against the served site (as the
+	bench layer serves it): committed data, removed afterwards."""
+
+	def test_parallel_prints_share_one_number(self):
+		from concurrent.futures import ThreadPoolExecutor
+
+		import requests
+
+		from crm_app.tests.utils import api_token
+
+		set_settings(**SELLER, erpnext_enabled=0)
+		manager = make_user("closing-manager@example.com", ["Sales Manager"])
+		token = api_token(manager)
+		item = make_item(item_name="Насос", standard_rate=100).name
+		company = make_company().name
+		deal = make_deal(company, items=[{"catalog_item": item, "qty": 1}], currency="RUB").name
+		frappe.db.set_value("Deal", deal, "stage", "Invoice Paid")
+		frappe.db.commit()
+		try:
+			url = frappe.utils.get_url("/printview")
+			params = {"doctype": "Deal", "name": deal, "format": "Universal Transfer Document", "_lang": "ru"}
+
+			def fetch(_):
+				response = requests.get(url, params=params, headers={"Authorization": token}, timeout=120)
+				response.raise_for_status()
+				return response.text
+
+			try:
+				with ThreadPoolExecutor(6) as pool:
+					pages = list(pool.map(fetch, range(6)))
+			except requests.ConnectionError:
+				self.fail(f"the site is not served at {url}: the bench layer serves it for this test")
+			numbers = {found.group(0) for page in pages if (found := re.search(r"UPD-\d{4}-\d{5}", page))}
+			self.assertEqual(len(pages), 6)
+			self.assertEqual(numbers, {frappe.db.get_value("Deal", deal, "transfer_document_number")})
+		finally:
+			frappe.delete_doc("Deal", deal, force=True, ignore_permissions=True)
+			frappe.delete_doc("Client Company", company, force=True, ignore_permissions=True)
+			frappe.delete_doc("Catalog Item", item, force=True, ignore_permissions=True)
+			frappe.db.commit()

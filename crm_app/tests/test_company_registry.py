@@ -8,7 +8,7 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from unittest.mock import Mock, patch
+from unittest.mock import patch
 
 import frappe
 from frappe.model.workflow import apply_workflow
@@ -20,12 +20,21 @@ from crm_app.documents.company_registry import RegistryError
 from crm_app.pipeline.events import record_fact
 from crm_app.tests import CRMTestCase
 from crm_app.tests.test_client_request import submit
-from crm_app.tests.utils import fresh_settings, make_company, make_deal, make_item, make_user, random_inn
+from crm_app.tests.utils import (
+	fresh_settings,
+	make_company,
+	make_deal,
+	make_item,
+	make_user,
+	outsider_role,
+	random_inn,
+)
 from crm_app.utils.company_registry import DADATA_URL
 
 SAMPLES = json.loads(Path(__file__).with_name("registry_samples.json").read_text())
 LEGAL, SOLE, BRANCHES, EMPTY = "7712345671", "771234567859", "7810987652", "7707083893"
 LIQUIDATED, BANKRUPT, LIQUIDATING, REORGANIZING = "5404112238", "3663123450", "6165432109", "5027010012"
+LONG = "7752601811"  # a name and a director longer than the fields hold
 SAMPLE_INNS = [inn for inn in SAMPLES if inn.isdigit()]
 READER = "crm-registry-reader@example.com"
 SALES_USER = "crm-registry-user@example.com"
@@ -36,7 +45,8 @@ LOG_TITLE = "Company Register Lookup Failed"
 class StubServer(ThreadingHTTPServer):
 	"""A findById/party service on a random port of 127.0.0.1. The path says how it
 	answers: /ok (the sample for the INN asked, every branch whatever the KPP — the
-	client chooses), /slow (the same after SLOW_SECONDS), /status/<code>, /garbage (not
+	client chooses), /slow (the same after SLOW_SECONDS), /drip (headers at once, then a byte
+	every 0.2 s), /status/<code>, /garbage (not
 	JSON), /alien (JSON of another shape). Each request is kept in `requests`."""
 
 	def __init__(self):
@@ -59,6 +69,17 @@ class StubHandler(BaseHTTPRequestHandler):
 		mode = self.path.strip("/")
 		if mode == "slow":
 			time.sleep(SLOW_SECONDS)
+		if mode == "drip":  # headers at once, then the answer a byte at a time
+			data = json.dumps(SAMPLES.get(body["query"], {"suggestions": []}), ensure_ascii=False).encode()
+			self.send_response(200)
+			self.send_header("Content-Type", "application/json")
+			self.send_header("Content-Length", str(len(data)))
+			self.end_headers()
+			for byte in data[:40]:
+				self.wfile.write(bytes([byte]))
+				self.wfile.flush()
+				time.sleep(0.2)
+			return
 		if mode.startswith("status/"):
 			self.answer(int(mode.split("/")[1]), json.dumps({"message": "refused"}))
 		elif mode == "garbage":
@@ -215,6 +236,22 @@ class TestFillByInn(RegistryTestCase):
 		self.assertEqual((alert["status"], alert["indicator"]), ("Liquidated", "red"))
 		self.assertTrue(alert["message"])
 
+	def test_a_new_company_cannot_bring_its_own_status(self):
+		company = make_company(registry_status="Active", registry_checked_on=frappe.utils.now_datetime())
+		self.assertEqual(
+			frappe.db.get_value("Client Company", company.name, ["registry_status", "registry_checked_on"]),
+			(None, None),
+		)
+
+	def test_long_names_are_cut_to_fit(self):
+		company = self.new_company(LONG)
+		company.fill_from_registry()
+		company.insert()
+		self.assertLessEqual(len(company.company_name), 140)
+		self.assertTrue(company.company_name.startswith("ФЕДЕРАЛЬНОЕ ГОСУДАРСТВЕННОЕ"))
+		self.assertTrue(company.company_name.endswith("…"))
+		self.assertLessEqual(len(company.director), 140)
+
 	def test_status_changes_only_by_a_lookup(self):
 		"""Clearing "Liquidated" by a save, REST-style set_value or import is undone."""
 		company = make_company(inn=LIQUIDATED)
@@ -275,7 +312,7 @@ class TestFillByInn(RegistryTestCase):
 
 	def test_write_permission_is_checked(self):
 		company = make_company(inn=LEGAL)
-		make_user(READER, ["Blogger"])
+		make_user(READER, [outsider_role()])
 		frappe.share.add_docshare(
 			"Client Company", company.name, READER, read=1, write=0, flags={"ignore_share_permission": True}
 		)
@@ -324,6 +361,13 @@ class TestFaults(RegistryTestCase):
 			self.assert_fault(self.stub.url("slow"), "did not answer within 0.5 seconds")
 		self.assertLess(time.monotonic() - start, SLOW_SECONDS)
 
+	def test_service_answering_a_byte_at_a_time(self):
+		"""The limit is on the whole call, not on each read: a trickle is cut off too."""
+		start = time.monotonic()
+		with patch.object(company_registry, "TIMEOUT", 0.5):
+			self.assert_fault(self.stub.url("drip"), "did not answer within 0.5 seconds")
+		self.assertLess(time.monotonic() - start, 2)
+
 	def test_token_refused(self):
 		for code in (401, 403):
 			with self.subTest(code=code):
@@ -367,8 +411,10 @@ class TestInvoiceToTheCompany(RegistryTestCase):
 		super().setUpClass()
 		cls.item = make_item(standard_rate=100).name
 
-	def deal_of(self, status: str | None):
-		company = make_company(inn=random_inn(), registry_status=status)
+	def deal_of(self, status: str | None, inn: str | None = None):
+		company = make_company(inn=inn or random_inn())
+		# the status only a lookup writes, set here as a test's own choice
+		frappe.db.set_value("Client Company", company.name, "registry_status", status)
 		deal = make_deal(company.name, items=[{"catalog_item": self.item, "qty": 1}])
 		frappe.db.set_value("Deal", deal.name, "stage", "Negotiation", update_modified=False)
 		return deal
@@ -388,6 +434,21 @@ class TestInvoiceToTheCompany(RegistryTestCase):
 					self.issue(deal)
 				self.assertIn("no invoice can be issued", str(caught.exception))
 				self.assertEqual(frappe.db.get_value("Deal", deal.name, "stage"), "Negotiation")
+
+	def test_a_second_record_of_a_liquidated_inn_is_no_way_round(self):
+		"""A company never checked takes the refusal of another record of its INN (the same
+		legal entity under another KPP)."""
+		liquidated = self.deal_of("Liquidated")
+		inn = frappe.db.get_value("Client Company", liquidated.client_company, "inn")
+		frappe.db.set_value("Client Company", liquidated.client_company, "kpp", "771201001")
+		other = make_company(inn=inn, kpp="771202001")
+		deal = make_deal(other.name, items=[{"catalog_item": self.item, "qty": 1}])
+		frappe.db.set_value("Deal", deal.name, "stage", "Negotiation", update_modified=False)
+		with self.assertRaises(frappe.ValidationError):
+			self.issue(deal)
+		# a branch checked in the register on its own keeps its own (active) status
+		frappe.db.set_value("Client Company", other.name, "registry_status", "Active")
+		self.assertEqual(self.issue(deal).stage, "Invoice Issued")
 
 	def test_liquidating_or_reorganizing_warned_and_issued(self):
 		for status in ("Liquidating", "Reorganizing"):
@@ -431,6 +492,11 @@ class TestRequestsFromTheRegister(RegistryTestCase):
 		)
 		self.assertTrue(company.registry_checked_on)
 		self.assertEqual(len(self.stub.requests), 1)
+
+	def test_a_long_register_name_never_loses_the_request(self):
+		company = self.request_company(inn=LONG)
+		self.assertTrue(company.company_name.endswith("…"))
+		self.assertEqual(company.registry_status, "Active")
 
 	def test_what_the_client_typed_is_kept(self):
 		company = self.request_company(inn=SOLE, company_name="Петров и партнёры")
@@ -495,17 +561,12 @@ class TestFromDefaults(CRMTestCase):
 	def test_empty_url_means_dadata(self):
 		fresh_settings(company_registry_enabled=1, company_registry_token="dadata-token")
 		self.assertEqual(company_registry.service_url(), DADATA_URL)
-		answer = Mock(status_code=200)
-		answer.json.return_value = SAMPLES[LEGAL]
-		with patch.object(company_registry.requests, "post", return_value=answer) as post:
+		with patch.object(
+			company_registry, "call_service", return_value=SAMPLES[LEGAL]["suggestions"]
+		) as call:
 			company = frappe.get_doc({"doctype": "Client Company", "inn": LEGAL})
 			company.fill_from_registry()
-		post.assert_called_once()
-		args, kwargs = post.call_args
-		self.assertEqual(args[0], DADATA_URL)
-		self.assertEqual(kwargs["json"], {"query": LEGAL, "branch_type": "MAIN"})
-		self.assertEqual(kwargs["headers"]["Authorization"], "Token dadata-token")
-		self.assertEqual(kwargs["timeout"], company_registry.TIMEOUT)
+		call.assert_called_once_with(DADATA_URL, "dadata-token", {"query": LEGAL, "branch_type": "MAIN"})
 		self.assertEqual(company.company_name, 'ООО "РОМАШКА"')
 
 	def test_dadata_without_a_token_is_not_called(self):

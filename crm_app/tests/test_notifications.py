@@ -2,6 +2,7 @@
 
 import frappe
 
+from crm_app.compat import clear_cached_notifications
 from crm_app.tests import CRMTestCase
 from crm_app.tests.utils import make_company, make_contact, make_deal, make_item, set_settings
 
@@ -131,4 +132,4 @@ class TestStageLetters(CRMTestCase):
 			frappe.delete_doc_if_exists("Notification", "Deal Invoice Issued (ours)")
 			# a standard notification is enabled again by a migrate (or in developer mode)
 			frappe.db.set_value("Notification", standard.name, "enabled", 1)
-			frappe.cache.hdel("notifications", "Deal")
+			clear_cached_notifications("Deal")

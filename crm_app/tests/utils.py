@@ -72,6 +72,17 @@ def make_user(email: str, roles: list[str]) -> str:
 	return email
 
 
+def outsider_role() -> str:
+	"""A desk role with no permission on the app's DocTypes, for a user who may log in but
+	not touch deals or companies (Frappe's own spare roles differ between versions)."""
+	name = "CRM Test Outsider"
+	if not frappe.db.exists("Role", name):
+		frappe.get_doc({"doctype": "Role", "role_name": name, "desk_access": 1}).insert(
+			ignore_permissions=True
+		)
+	return name
+
+
 def set_settings(**values):
 	settings = frappe.get_single("CRM App Settings")
 	settings.update(values)

@@ -149,6 +149,17 @@ def company_values(suggestion: dict) -> dict:
 	}
 
 
+def shorten(text: str, limit: int) -> str:
+	"""`text` cut to at most `limit` characters at a word boundary, ending with "…" when
+	cut (a register's name can be longer than a field holds)."""
+	if len(text) <= limit:
+		return text
+	cut = text[: limit - 1]
+	if " " in cut[limit // 2 :]:
+		cut = cut[: cut.rindex(" ")]
+	return cut.rstrip(" ,.;:-") + "…"
+
+
 def entity_type_for_inn(inn: str) -> str:
 	"""12 digits: a sole proprietor's INN; otherwise a legal entity's."""
 	return requisites.SOLE_PROPRIETOR if len(requisites.compact(inn)) == 12 else requisites.LEGAL_ENTITY

@@ -26,7 +26,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 HEADER = "ST0001"
 UTF8 = "2"
-SEPARATORS = "|#;^~@!$%&*+=\\/"
+SEPARATORS = "|#;^~@!$%&*+\\/"  # never "=", which joins a requisite to its value
 REQUIRED = ("Name", "PersonalAcc", "BankName", "BIC", "CorrespAcc")
 MAX_LENGTH = {
 	"Name": 160,

@@ -17,6 +17,11 @@ def default_vat_rate() -> float:
 	return get_settings().default_vat_rate or 0
 
 
+def seller_pays_vat() -> bool:
+	"""CRM App Settings' VAT Payer (on by default): off, new deal lines carry no VAT."""
+	return bool(get_settings().get("seller_vat_payer", 1))
+
+
 def default_uom() -> str:
 	return get_settings().default_uom or "Nos"
 

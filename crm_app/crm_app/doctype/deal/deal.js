@@ -127,8 +127,14 @@ function print_closing_documents(frm) {
 				frappe.msgprint(__("The deal has no lines to put on closing documents."));
 				return;
 			}
-			const link = (format, pdf) => {
-				const args = new URLSearchParams({ doctype: "Deal", name: frm.doc.name, format });
+			// in the print format's own language (Russian), whatever the desk's language
+			const link = (d, pdf) => {
+				const args = new URLSearchParams({
+					doctype: "Deal",
+					name: frm.doc.name,
+					format: d.print_format,
+					_lang: d.lang || frappe.boot.lang,
+				});
 				return pdf
 					? `/api/method/frappe.utils.print_format.download_pdf?${args}`
 					: `/printview?${args}&trigger_print=1`;
@@ -138,8 +144,8 @@ function print_closing_documents(frm) {
 					(d) => `<tr>
 						<td>${frappe.utils.escape_html(__(d.print_format))}</td>
 						<td>${frappe.utils.escape_html(d.number || "")}</td>
-						<td><a href="${link(d.print_format)}" target="_blank" rel="noopener">${__("Print")}</a></td>
-						<td><a href="${link(d.print_format, true)}" target="_blank" rel="noopener">${__("PDF")}</a></td>
+						<td><a href="${link(d)}" target="_blank" rel="noopener">${__("Print")}</a></td>
+						<td><a href="${link(d, true)}" target="_blank" rel="noopener">${__("PDF")}</a></td>
 					</tr>`
 				)
 				.join("");
