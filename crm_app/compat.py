@@ -13,6 +13,10 @@ version numbers, so a minor release that back-ports a change is handled too.
   cached list of a DocType's enabled Notifications, under the key Frappe reads and clears
   (`frappe.cache` hash "notifications" on 15, `frappe.client_cache` "notifications::<doctype>"
   on 16).
+- `workflow_actions_read_the_workflow()`: Frappe 16's form reads the Workflow record
+  (`enable_action_confirmation`) through `frappe.client.get_value` before it applies an
+  action, so a user taking a transition needs read permission on Workflow; Frappe 15 does
+  not ask.
 - `freeze_accounts(company, till)`: ERPNext's "accounts frozen till" date, kept in Accounts
   Settings (`acc_frozen_upto`, with `frozen_accounts_modifier`) on 15 and on the Company
   (`accounts_frozen_till_date`, `role_allowed_for_frozen_entries`) on 16.
@@ -74,6 +78,12 @@ def clear_cached_notifications(doctype: str):
 		client_cache.delete_value(f"notifications::{doctype}")
 	else:
 		frappe.cache.hdel("notifications", doctype)
+
+
+def workflow_actions_read_the_workflow() -> bool:
+	"""Does the desk read the Workflow record itself when a user clicks a workflow action
+	(Frappe 16: its "Enable Action Confirmation" setting)?"""
+	return frappe.get_meta("Workflow").has_field("enable_action_confirmation")
 
 
 def freeze_accounts(company: str, till):

@@ -81,6 +81,7 @@ doc_events = {
 		"on_update": [
 			"crm_app.pipeline.board.on_workflow_update",
 			"crm_app.pipeline.probability.on_workflow_update",
+			"crm_app.pipeline.setup.on_workflow_update",
 		],
 	},
 	# a request from the web form opens a deal

@@ -34,7 +34,10 @@ def after_install():
 
 
 def after_migrate():
+	from crm_app.pipeline.setup import let_transition_roles_read_workflows
+
 	setup_erpnext_integration()
+	let_transition_roles_read_workflows()
 
 
 def setup_erpnext_integration():

@@ -31,6 +31,60 @@ def ensure_pipeline(extra_roles: bool | None = None):
 	if not frappe.db.exists("Workflow", WORKFLOW_NAME):
 		create_workflow(seed)
 	add_role_transitions(seed, extra_roles)
+	let_transition_roles_read_workflows()
+
+
+# Roles given read permission on Workflow by the app (Frappe 16), and whether Workflow had
+# custom permissions before: what uninstall takes back.
+WORKFLOW_READERS_KEY = "crm_app_workflow_readers"
+
+
+def let_transition_roles_read_workflows():
+	"""On Frappe 16 the desk reads the Workflow record before it applies an action
+	(crm_app.compat.workflow_actions_read_the_workflow), which only a System Manager may:
+	every other role holding a transition of the Deal Pipeline gets read permission on
+	Workflow (a Custom DocPerm, as the Role Permission Manager adds one). Remembered, so
+	that uninstall removes exactly these."""
+	from frappe.permissions import add_permission
+
+	from crm_app.compat import workflow_actions_read_the_workflow
+
+	if not workflow_actions_read_the_workflow() or not frappe.db.exists("Workflow", WORKFLOW_NAME):
+		return
+	record = frappe.parse_json(frappe.db.get_global(WORKFLOW_READERS_KEY) or "{}") or {}
+	record.setdefault("had_custom_perms", bool(frappe.db.exists("Custom DocPerm", {"parent": "Workflow"})))
+	granted = set(record.get("roles") or [])
+	roles = {t.allowed for t in frappe.get_doc("Workflow", WORKFLOW_NAME).transitions}
+	for role in sorted(roles - granted):
+		if frappe.db.exists("Custom DocPerm", {"parent": "Workflow", "role": role, "permlevel": 0}):
+			continue
+		add_permission("Workflow", role, 0, "read")
+		granted.add(role)
+	record["roles"] = sorted(granted)
+	frappe.db.set_global(WORKFLOW_READERS_KEY, frappe.as_json(record))
+	frappe.clear_cache(doctype="Workflow")
+
+
+def on_workflow_update(doc, method=None):
+	"""doc_event on Workflow: a role an admin gives a transition of the Deal Pipeline may
+	read the workflow too (Frappe 16)."""
+	if doc.name == WORKFLOW_NAME and not frappe.flags.in_install:
+		let_transition_roles_read_workflows()
+
+
+def remove_workflow_readers():
+	"""Uninstall: the read permissions on Workflow the app added, and the copy of
+	Workflow's standard permissions Frappe made when the first was added."""
+	record = frappe.parse_json(frappe.db.get_global(WORKFLOW_READERS_KEY) or "{}") or {}
+	for role in record.get("roles") or []:
+		for name in frappe.get_all(
+			"Custom DocPerm", filters={"parent": "Workflow", "role": role, "permlevel": 0}, pluck="name"
+		):
+			frappe.delete_doc("Custom DocPerm", name, ignore_permissions=True, force=True)
+	if record and not record.get("had_custom_perms"):
+		frappe.db.delete("Custom DocPerm", {"parent": "Workflow"})
+	frappe.db.set_global(WORKFLOW_READERS_KEY, None)
+	frappe.clear_cache(doctype="Workflow")
 
 
 def ensure_workflow_state(name: str, style: str | None = None):
@@ -121,6 +175,7 @@ def add_role_transitions(seed: dict, extra_roles: bool | None = None):
 
 def remove_pipeline():
 	"""On uninstall: the workflow, and the states and actions no other workflow uses."""
+	remove_workflow_readers()
 	seed = load_seed()
 	if frappe.db.exists("Workflow", WORKFLOW_NAME):
 		frappe.delete_doc("Workflow", WORKFLOW_NAME, ignore_permissions=True, force=True)

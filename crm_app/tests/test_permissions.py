@@ -120,3 +120,42 @@ class TestDealRestPermissions(CRMTestCase):
 		names = {row["name"] for row in listed["data"]}
 		self.assertIn(self.alice_deal, names)
 		self.assertNotIn(self.bob_deal, names)
+
+
+class TestWorkflowReaders(CRMTestCase):
+	"""Frappe 16's desk reads the Workflow record before it applies an action: the roles
+	holding transitions may read it there, and nothing is granted on Frappe 15."""
+
+	def test_transition_roles_read_the_workflow_where_the_desk_needs_it(self):
+		from frappe.client import get_value
+
+		from crm_app.compat import workflow_actions_read_the_workflow
+		from crm_app.pipeline.setup import (
+			WORKFLOW_READERS_KEY,
+			let_transition_roles_read_workflows,
+			remove_workflow_readers,
+		)
+
+		let_transition_roles_read_workflows()
+		record = frappe.parse_json(frappe.db.get_global(WORKFLOW_READERS_KEY) or "{}") or {}
+		user = make_user("crm-workflow-reader@example.com", ["Sales User"])
+		frappe.set_user(user)
+		try:
+			if workflow_actions_read_the_workflow():
+				self.assertIn("Sales User", record.get("roles") or [])
+				# what the desk asks when the user clicks "Start Negotiation"
+				found = get_value("Workflow", "enable_action_confirmation", {"document_type": "Deal"})
+				self.assertIn("enable_action_confirmation", found)
+			else:
+				self.assertFalse(record.get("roles"))
+				self.assertFalse(frappe.has_permission("Workflow", "read"))
+		finally:
+			frappe.set_user("Administrator")
+		if workflow_actions_read_the_workflow():
+			# uninstall takes back what was granted, and Frappe's copy of the standard rules
+			remove_workflow_readers()
+			granted = frappe.get_all("Custom DocPerm", filters={"parent": "Workflow"}, pluck="role")
+			self.assertNotIn("Sales User", granted)
+			if not record.get("had_custom_perms"):
+				self.assertEqual(granted, [])
+			let_transition_roles_read_workflows()

@@ -107,7 +107,9 @@ class Desk:
 		field = control.locator("input").first
 		field.click()
 		field.fill(search)
-		option = control.locator("ul[role=listbox] [role=option]", has_text=pick).first
+		# the suggestions list: inside the control on Frappe 15, beside it (in the page) for a
+		# table cell on Frappe 16; only one is visible at a time
+		option = self.page.locator("ul[role=listbox]:visible [role=option]", has_text=pick).first
 		option.wait_for(state="visible")
 		option.click()
 		self.wait_idle()
