@@ -172,6 +172,18 @@ def lookup(inn: str | None, kpp: str | None = None) -> dict | None:
 	return card.choose_suggestion(suggestions, inn, kpp)
 
 
+def cached_card(inn: str | None, kpp: str | None) -> dict | None:
+	"""The suggestion for `inn` (and `kpp`) from the day's cached answer to a request made
+	with `kpp` (or without one when None); None when no such answer is cached. Makes no
+	call."""
+	inn, asked_kpp = _clean_requisites(inn, kpp)
+	url, _token = _service()
+	suggestions = frappe.cache.get_value(_cache_key(url, inn, asked_kpp), expires=True)
+	if not suggestions:
+		return None
+	return card.choose_suggestion(suggestions, inn, requisites.compact(kpp) if kpp else None)
+
+
 def fill_company(company) -> list[str]:
 	"""Fill a Client Company (document) from its register card: its empty fields
 	(`card.values_to_fill`), its Register Status and Checked On. Returns the fieldnames
@@ -266,11 +278,38 @@ REGISTER_FIELDS = ("registry_status", "registry_checked_on")
 
 
 def keep_register_fields(company):
-	"""The register's own fields (status, checked on) change only by a lookup: a save from
-	anywhere else (form, REST, set_value, import) keeps a stored company's values and gives
-	a new one none, so clearing "Liquidated" cannot get round the Issue Invoice refusal."""
+	"""The register's own fields (status, checked on) come only from the register: a save of
+	a stored company from anywhere else (form, REST, set_value, import) keeps their stored
+	values, so clearing "Liquidated" cannot get round the Issue Invoice refusal. A new
+	company that arrives with them (the form after Fill by INN, REST, an import) gets them
+	again from the register's answer for its INN and KPP — the day's cached answer after a
+	Fill by INN, so no second call — and none when the register is off or has no card."""
 	if company.flags.from_registry:
 		return
-	before = None if company.is_new() else company.get_doc_before_save()
+	if company.is_new():
+		if company.get("registry_status") or company.get("registry_checked_on"):
+			company.update(_register_fields_from_register(company))
+		return
+	before = company.get_doc_before_save()
 	for fieldname in REGISTER_FIELDS:
 		company.set(fieldname, before.get(fieldname) if before else None)
+
+
+def _register_fields_from_register(company) -> dict:
+	suggestion = None
+	if registry_enabled():
+		try:
+			# the answer Fill by INN got (asked with or without the KPP the card then filled)
+			suggestion = (
+				cached_card(company.inn, company.kpp)
+				or cached_card(company.inn, None)
+				or lookup(company.inn, company.kpp)
+			)
+		except Exception:
+			suggestion = None  # never blocks saving: the company is stored unchecked
+	if not suggestion:
+		return dict.fromkeys(REGISTER_FIELDS)
+	return {
+		"registry_status": card.company_values(suggestion)["registry_status"],
+		"registry_checked_on": company.get("registry_checked_on") or now_datetime(),
+	}

@@ -237,11 +237,26 @@ class TestFillByInn(RegistryTestCase):
 		self.assertTrue(alert["message"])
 
 	def test_a_new_company_cannot_bring_its_own_status(self):
+		"""Saved with a status it claims (REST, import): the register's answer decides."""
 		company = make_company(registry_status="Active", registry_checked_on=frappe.utils.now_datetime())
 		self.assertEqual(
 			frappe.db.get_value("Client Company", company.name, ["registry_status", "registry_checked_on"]),
 			(None, None),
 		)
+		liquidated = make_company(inn=LIQUIDATED, registry_status="Active")
+		self.assertEqual(
+			frappe.db.get_value("Client Company", liquidated.name, "registry_status"), "Liquidated"
+		)
+
+	def test_form_fill_then_save_keeps_the_card_without_a_second_call(self):
+		"""The form's path: Fill by INN on a new company (not saved), then Save — the save
+		arrives as a new document without the server's flag."""
+		filled = self.new_company(LIQUIDATED)
+		filled.fill_from_registry()
+		sent = frappe.get_doc(filled.as_dict())  # what the browser sends back on Save
+		sent.insert()
+		self.assertEqual(frappe.db.get_value("Client Company", sent.name, "registry_status"), "Liquidated")
+		self.assertEqual(len(self.stub.requests), 1)
 
 	def test_long_names_are_cut_to_fit(self):
 		company = self.new_company(LONG)

@@ -189,6 +189,28 @@ class Desk:
 		self.page.wait_for_function("() => !document.querySelector('.modal-backdrop')")
 		self.wait_idle()
 
+	def custom_button(self, label: str):
+		"""Click a button a form script added (frm.add_custom_button) to the page head."""
+		button = self.page.locator(
+			".page-container:visible .page-head button", has_text=re.compile(rf"^\s*{re.escape(label)}\s*$")
+		).first
+		button.wait_for(state="visible")
+		button.click()
+
+	def intro(self) -> tuple[str, str]:
+		"""The form's intro banner (frm.set_intro): its text and its colour class."""
+		box = self.page.locator(".page-container:visible .form-message:visible").first
+		box.wait_for(state="visible")
+		colour = next(
+			(
+				c
+				for c in ("red", "orange", "blue", "green", "yellow")
+				if c in (box.get_attribute("class") or "")
+			),
+			"",
+		)
+		return box.inner_text().strip(), colour
+
 	# --- workflow -----------------------------------------------------------------------------
 
 	def actions_button(self) -> Locator:

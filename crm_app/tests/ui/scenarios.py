@@ -7,8 +7,11 @@ apply to the site; anything else raised is a failure.
 """
 
 import csv
+import json
 import re
+import threading
 from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from desk import Desk
@@ -604,6 +607,140 @@ def web_form_request(w: World):
 	check.done()
 
 
+# --- 8. Russian paperwork: the company card from the register, closing documents ------------
+
+
+class RegisterStub(ThreadingHTTPServer):
+	"""A DaData-style findById/party service on 127.0.0.1 (the site's server calls it): it
+	answers for any INN with a liquidated company of that INN, and keeps the Authorization
+	headers it was sent."""
+
+	def __init__(self):
+		self.authorizations: list[str] = []
+		super().__init__(("127.0.0.1", 0), RegisterHandler)
+		threading.Thread(target=self.serve_forever, daemon=True).start()
+
+	@property
+	def url(self) -> str:
+		return f"http://127.0.0.1:{self.server_address[1]}/findById/party"
+
+	def __enter__(self):
+		return self
+
+	def __exit__(self, *exc):
+		self.shutdown()
+		self.server_close()
+
+
+class RegisterHandler(BaseHTTPRequestHandler):
+	def do_POST(self):
+		query = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"{}")
+		self.server.authorizations.append(self.headers.get("Authorization") or "")
+		inn = str(query.get("query") or "")
+		card = {
+			"value": 'ООО "ЗАКРЫТО"',
+			"data": {
+				"inn": inn,
+				"kpp": "770101001",
+				"type": "LEGAL",
+				"branch_type": "MAIN",
+				"name": {"short_with_opf": 'ООО "ЗАКРЫТО"'},
+				"management": {"name": "Закрытов Зиновий Захарович", "post": "ЛИКВИДАТОР"},
+				"state": {"status": "LIQUIDATED"},
+				"address": {"value": "г Москва, ул Тверская, д 1"},
+			},
+		}
+		data = json.dumps({"suggestions": [card]}, ensure_ascii=False).encode()
+		self.send_response(200)
+		self.send_header("Content-Type", "application/json")
+		self.send_header("Content-Length", str(len(data)))
+		self.end_headers()
+		self.wfile.write(data)
+
+	def log_message(self, *args):
+		pass
+
+
+def russian_paperwork(w: World):
+	"""Fill by INN on a new Client Company (from a register stub the settings point to): the
+	card fills the form, its red banner shows, the token stays on the server; the company's
+	deal shows the banner and Issue Invoice is refused. Then "Print closing documents" on a
+	paid deal: the dialog lists both documents, numbered, and their PDFs download."""
+	check = Checks()
+	token = f"ui-register-{w.suffix}"
+	keys = ("company_registry_enabled", "company_registry_url")
+	before = w.rest.settings()
+	with RegisterStub() as stub:
+		w.rest.set_settings(
+			{"company_registry_enabled": 1, "company_registry_url": stub.url, "company_registry_token": token}
+		)
+		try:
+			sales = w.desk("sales")
+			sales.open_form("Client Company")
+			inn = random_inn()
+			sales.fill("inn", inn)
+			with sales.page.expect_response(lambda r: "run_doc_method" in r.url) as answer:
+				sales.custom_button("Fill by INN")
+			sales.wait_idle()
+			check(token not in answer.value.text(), "the register token reached the browser")
+			check(token not in sales.page.content(), "the register token is in the page")
+			check(stub.authorizations == [f"Token {token}"], f"the register was asked {stub.authorizations}")
+			check(
+				sales.form_value("company_name") == 'ООО "ЗАКРЫТО"',
+				f"name {sales.form_value('company_name')!r}",
+			)
+			check(sales.form_value("director") == "Закрытов Зиновий Захарович", "director not filled")
+			text, colour = sales.intro()
+			check(colour == "red" and "liquidated" in text, f"company banner {colour} {text!r}")
+			sales.save()
+			company = sales.wait_saved("Client Company")
+			stored = w.rest.get_doc("Client Company", company)
+			check(
+				stored.get("registry_status") == "Liquidated",
+				f"stored status {stored.get('registry_status')}",
+			)
+
+			deal = w.deal("sales", {"name": company}, [("product", 1)])["name"]
+			w.rest.apply_workflow("Deal", deal, "Start Negotiation")
+			sales.open_form("Deal", deal)
+			text, colour = sales.intro()
+			check(colour == "red" and "liquidated" in text, f"deal banner {colour} {text!r}")
+			sales.workflow_action("Issue Invoice")
+			message = sales.message()
+			check("no invoice can be issued" in message, f"Issue Invoice said {message!r}")
+			sales.close_dialog()
+			check(w.deal_doc(deal)["stage"] == "Negotiation", "the deal of a liquidated company was invoiced")
+		finally:
+			w.rest.set_settings({**{k: before.get(k) for k in keys}, "company_registry_token": ""})
+
+	# closing documents of a paid deal with a product and a service
+	deal = w.deal("sales", w.company("Closing"), [("product", 1), ("service", 1)])["name"]
+	for action in ("Start Negotiation", "Issue Invoice", "Confirm Payment"):
+		w.rest.apply_workflow("Deal", deal, action)
+	sales = w.desk("sales")
+	sales.open_form("Deal", deal)
+	sales.custom_button("Print closing documents")
+	dialog = sales.dialog()
+	rows = dialog.locator("table.closing-documents tr")
+	expect(rows).to_have_count(2)
+	stored = w.deal_doc(deal)
+	expected = (
+		[stored["sales_invoice"]] * 2
+		if stored.get("sales_invoice")
+		else [stored.get("transfer_document_number"), stored.get("completion_act_number")]
+	)
+	shown = [rows.nth(i).locator("td").nth(1).inner_text().strip() for i in range(2)]
+	check(all(shown) and shown == expected, f"numbers shown {shown}, stored {expected}")
+	for i in range(2):
+		href = rows.nth(i).locator("a", has_text="PDF").get_attribute("href")
+		response = sales.page.request.get(w.base_url + href)
+		check(
+			response.status == 200 and response.body()[:4] == b"%PDF",
+			f"PDF link {href}: {response.status} {response.headers.get('content-type')}",
+		)
+	check.done()
+
+
 SCENARIOS = [
 	("1 registries and a deal in the forms", registries_and_deal),
 	("2 Kanban board drags", kanban_board),
@@ -612,4 +749,5 @@ SCENARIOS = [
 	("5 Sales Funnel for a restricted user", sales_funnel),
 	("6 Russian desk", russian_desk),
 	("7 public web form to the board", web_form_request),
+	("8 Russian paperwork", russian_paperwork),
 ]
