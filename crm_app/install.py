@@ -34,10 +34,14 @@ def after_install():
 
 
 def after_migrate():
+	from crm_app.pipeline.probability import ensure_stage_rows
 	from crm_app.pipeline.setup import let_transition_roles_read_workflows
 
 	setup_erpnext_integration()
 	let_transition_roles_read_workflows()
+	# every stage has its forecast probability row, one an admin added included (the
+	# Workflow's on_update adds it; a migrate makes sure)
+	ensure_stage_rows()
 
 
 def setup_erpnext_integration():

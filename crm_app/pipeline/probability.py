@@ -23,7 +23,7 @@ from crm_app.pipeline.forecast import (
 	measured_probabilities,
 )
 from crm_app.pipeline.stages import LOST, PAID_STAGES
-from crm_app.pipeline.workflow import stage_options
+from crm_app.pipeline.workflow import pipeline_from, stage_options
 from crm_app.utils.settings import SETTINGS, get_settings
 
 DEFAULTS = {
@@ -59,14 +59,14 @@ def apply_to_deal(deal):
 	)
 
 
-def ensure_stage_rows() -> list[str]:
-	"""A row for every stage of the pipeline: the standard stages with their default values,
-	a stage an admin added with the value of the stage before it. Existing rows are never
-	changed. Returns the stages added."""
+def ensure_stage_rows(stages: list[str] | None = None) -> list[str]:
+	"""A row for every stage of the pipeline (`stages`, default: the active workflow's): the
+	standard stages with their default values, a stage an admin added with the value of the
+	stage before it. Existing rows are never changed. Returns the stages added."""
 	settings = frappe.get_single(SETTINGS)
 	have = {row.stage: row.probability for row in settings.stage_probabilities}
 	added, previous = [], 0.0
-	for stage in stage_options():
+	for stage in stages or stage_options():
 		if stage in have:
 			previous = have[stage]
 			continue
@@ -82,9 +82,11 @@ def ensure_stage_rows() -> list[str]:
 
 
 def on_workflow_update(doc, method=None):
-	"""doc_event on Workflow: a stage an admin adds to the Deal Pipeline gets its row."""
-	if doc.document_type == "Deal":
-		ensure_stage_rows()
+	"""doc_event on Workflow: a stage an admin adds to the Deal Pipeline gets its row. The
+	stages are read from the saved document: Frappe refreshes the cached Workflow only after
+	on_update."""
+	if doc.document_type == "Deal" and doc.is_active:
+		ensure_stage_rows(pipeline_from(doc).states)
 
 
 def closed_groups(since) -> list[ClosedGroup]:
