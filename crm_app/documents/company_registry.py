@@ -224,6 +224,8 @@ def fill_from_registry(company) -> list[str]:
 		frappe.throw(failure, exc=RegistryError, title=_("State Register"))
 	if not new:
 		company.save()
+	# the form's banner for the status just found (sent back with the document)
+	company.set_onload("company_status_alert", status_banner(company.registry_status))
 	return [_(company.meta.get_label(field)) for field in filled]
 
 
@@ -271,7 +273,13 @@ def company_status_alert(client_company: str | None) -> dict | None:
 	otherwise, and for no company."""
 	if not client_company:
 		return None
-	return card.status_alert(frappe.db.get_value("Client Company", client_company, "registry_status"))
+	return status_banner(frappe.db.get_value("Client Company", client_company, "registry_status"))
+
+
+def status_banner(status: str | None) -> dict | None:
+	"""The banner a form shows for a Register Status (`card.status_alert`): the one source of
+	its messages for the Client Company and the Deal forms (both read it from __onload)."""
+	return card.status_alert(status)
 
 
 REGISTER_FIELDS = ("registry_status", "registry_checked_on")

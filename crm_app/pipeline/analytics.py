@@ -14,6 +14,7 @@ from datetime import date
 from pypika.terms import LiteralValue
 
 import frappe
+from frappe import _
 from frappe.query_builder import Case, CustomFunction
 from frappe.query_builder.functions import Count, Sum
 from frappe.utils import add_days, getdate
@@ -195,13 +196,16 @@ def lost_count_by_reason(rows) -> dict[str, int]:
 
 # --- the reports' common parts ---------------------------------------------------------------
 
-CURRENCY_COLUMN = {
-	"fieldname": "currency",
-	"label": "Currency",
-	"fieldtype": "Link",
-	"options": "Currency",
-	"hidden": 1,
-}
+
+def currency_column() -> dict:
+	"""The hidden Currency column every analytics report carries for its Currency columns."""
+	return {
+		"fieldname": "currency",
+		"label": _("Currency"),
+		"fieldtype": "Link",
+		"options": "Currency",
+		"hidden": 1,
+	}
 
 
 def report_filters(filters, default_from, default_to) -> frappe._dict:

@@ -235,6 +235,12 @@ class TestFillByInn(RegistryTestCase):
 		alert = company_registry.company_status_alert(company.name)
 		self.assertEqual((alert["status"], alert["indicator"]), ("Liquidated", "red"))
 		self.assertTrue(alert["message"])
+		# the forms read the banner from __onload: with the company, and with Fill by INN's answer
+		self.assertEqual(company.get("__onload").company_status_alert, alert)
+		stored = frappe.get_doc("Client Company", company.name)
+		stored.run_method("onload")
+		self.assertEqual(stored.get("__onload").company_status_alert, alert)
+		self.assertEqual(stored.as_dict()["__onload"]["company_status_alert"]["indicator"], "red")
 
 	def test_a_new_company_cannot_bring_its_own_status(self):
 		"""Saved with a status it claims (REST, import): the register's answer decides."""

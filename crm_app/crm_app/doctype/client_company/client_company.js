@@ -8,9 +8,6 @@ frappe.ui.form.on("Client Company", {
 			frm.add_custom_button(__("Fill by INN"), () => fill_from_registry(frm));
 		}
 	},
-	registry_status(frm) {
-		show_registry_status(frm);
-	},
 	entity_type(frm) {
 		if (frm.doc.entity_type !== "Legal Entity") {
 			frm.set_value("kpp", "");
@@ -18,37 +15,11 @@ frappe.ui.form.on("Client Company", {
 	},
 });
 
-// The same messages as crm_app.utils.company_registry.status_alert (the Deal's banner).
-function registry_alert(status) {
-	return {
-		Liquidated: [
-			"red",
-			__(
-				"By the state register this company is liquidated: no invoice can be issued to it."
-			),
-		],
-		Bankrupt: [
-			"red",
-			__("By the state register this company is bankrupt: no invoice can be issued to it."),
-		],
-		Liquidating: [
-			"orange",
-			__(
-				"By the state register this company is being liquidated: check before you invoice it."
-			),
-		],
-		Reorganizing: [
-			"orange",
-			__(
-				"By the state register this company is being reorganized: check its requisites before you invoice it."
-			),
-		],
-	}[status];
-}
-
+// The register status banner the server sends with the company (ClientCompany.onload, and
+// Fill by INN's answer): red for liquidated or bankrupt, orange for liquidating or reorganizing.
 function show_registry_status(frm) {
-	const alert = registry_alert(frm.doc.registry_status);
-	frm.set_intro(alert ? alert[1] : "", alert ? alert[0] : undefined);
+	const alert = frm.doc.__onload && frm.doc.__onload.company_status_alert;
+	frm.set_intro(alert ? alert.message : "", alert ? alert.indicator : undefined);
 }
 
 function fill_from_registry(frm) {

@@ -41,6 +41,9 @@ class ClientCompany(Document):
 		website: DF.Data | None
 	# end: auto-generated types
 
+	def onload(self):
+		self.set_onload("company_status_alert", company_registry.status_banner(self.registry_status))
+
 	def before_insert(self):
 		skip_creation_version(self)
 

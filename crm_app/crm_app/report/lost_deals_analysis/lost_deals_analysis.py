@@ -55,7 +55,7 @@ def get_columns() -> list[dict]:
 			"width": 150,
 		},
 		{"fieldname": "share", "label": _("Share (%)"), "fieldtype": "Percent", "width": 110},
-		{**analytics.CURRENCY_COLUMN, "label": _("Currency")},
+		analytics.currency_column(),
 	]
 
 

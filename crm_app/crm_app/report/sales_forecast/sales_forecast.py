@@ -66,7 +66,7 @@ def get_columns() -> list[dict]:
 		{"fieldname": "committed_amount", "label": _("Invoiced (Committed)"), **amount},
 		{"fieldname": "paid_amount", "label": _("Paid"), **amount},
 		{"fieldname": "target_amount", "label": _("Target"), **amount},
-		{**analytics.CURRENCY_COLUMN, "label": _("Currency")},
+		analytics.currency_column(),
 	]
 
 

@@ -19,6 +19,7 @@ from frappe.query_builder.functions import Count, Min, Sum
 from frappe.utils import add_days, flt, getdate
 
 from crm_app.permissions.deal import restricted_user_criterion
+from crm_app.pipeline.analytics import currency_column
 from crm_app.pipeline.funnel import (
 	STAGE_SECONDS_FIELDS,
 	FactGroup,
@@ -73,13 +74,7 @@ def get_columns():
 			"width": 130,
 		},
 		{"fieldname": "lost_from", "label": _("Lost from Here"), "fieldtype": "Int", "width": 120},
-		{
-			"fieldname": "currency",
-			"label": _("Currency"),
-			"fieldtype": "Link",
-			"options": "Currency",
-			"hidden": 1,
-		},
+		currency_column(),
 	]
 
 

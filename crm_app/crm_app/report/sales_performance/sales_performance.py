@@ -82,5 +82,5 @@ def get_columns() -> list[dict]:
 			"fieldtype": "Percent",
 			"width": 140,
 		},
-		{**analytics.CURRENCY_COLUMN, "label": _("Currency")},
+		analytics.currency_column(),
 	]
