@@ -59,6 +59,12 @@ has_permission = {
 	"Sales Target": "crm_app.permissions.sales_target.has_permission",
 }
 
+# Row rules on every door: Frappe's methods that count rows outside frappe.get_list keep
+# the rules above (crm_app.permissions.doors)
+override_whitelisted_methods = {
+	"frappe.desk.listview.get_group_by_count": "crm_app.permissions.doors.get_group_by_count",
+}
+
 # Document Events
 # ---------------
 # Hook on document methods and events
@@ -88,6 +94,10 @@ doc_events = {
 	"Client Request": {
 		"after_insert": "crm_app.documents.requests.open_deal",
 	},
+	# a received mail stays on a deal only as a real reply or the same thread
+	"Communication": {
+		"before_insert": "crm_app.documents.mailbox.thread_received_mail",
+	},
 	"ToDo": {
 		"after_insert": "crm_app.documents.assignment.assignee_becomes_responsible",
 	},
@@ -101,7 +111,10 @@ doc_events = {
 	"Catalog Item": {
 		"on_update": "crm_app.erpnext_integration.masters.update_item",
 	},
+	# Lock order: a voucher that may move a deal locks the deal before it takes a naming
+	# series or another voucher's row (erpnext_integration.ledger.lock_deals).
 	"Sales Invoice": {
+		"before_insert": "crm_app.erpnext_integration.ledger.lock_deals",
 		"on_change": "crm_app.erpnext_integration.ledger.sales_invoice_on_change",
 		"before_submit": "crm_app.erpnext_integration.ledger.sales_invoice_before_posting",
 		"before_cancel": "crm_app.erpnext_integration.ledger.sales_invoice_before_posting",
@@ -109,6 +122,7 @@ doc_events = {
 		"on_cancel": "crm_app.erpnext_integration.ledger.sales_invoice_on_cancel",
 	},
 	"Payment Entry": {
+		"before_insert": "crm_app.erpnext_integration.ledger.lock_deals",
 		"validate": "crm_app.erpnext_integration.ledger.payment_entry_validate",
 		"before_submit": "crm_app.erpnext_integration.ledger.voucher_started",
 		"before_cancel": "crm_app.erpnext_integration.ledger.voucher_started",
@@ -116,13 +130,17 @@ doc_events = {
 		"on_cancel": "crm_app.erpnext_integration.ledger.voucher_done",
 	},
 	"Journal Entry": {
+		"before_insert": "crm_app.erpnext_integration.ledger.lock_deals",
 		"before_submit": "crm_app.erpnext_integration.ledger.voucher_started",
 		"before_cancel": "crm_app.erpnext_integration.ledger.voucher_started",
 		"on_submit": "crm_app.erpnext_integration.ledger.voucher_done",
 		"on_cancel": "crm_app.erpnext_integration.ledger.voucher_done",
 	},
 	"Delivery Note": {
+		"before_insert": "crm_app.erpnext_integration.ledger.lock_deals",
 		"validate": "crm_app.erpnext_integration.ledger.delivery_note_validate",
+		"before_submit": "crm_app.erpnext_integration.ledger.lock_deals",
+		"before_cancel": "crm_app.erpnext_integration.ledger.lock_deals",
 		"on_submit": "crm_app.erpnext_integration.ledger.delivery_note_changed",
 		"on_cancel": "crm_app.erpnext_integration.ledger.delivery_note_changed",
 	},

@@ -19,9 +19,10 @@ def after_install():
 	from crm_app.documents.setup import ensure_email_templates, ensure_units
 	from crm_app.pipeline.board import ensure_board, sync_stage_options
 	from crm_app.pipeline.probability import ensure_stage_rows
-	from crm_app.pipeline.setup import ensure_lost_reasons, ensure_pipeline
+	from crm_app.pipeline.setup import ensure_lost_reasons, ensure_pipeline, let_sales_managers_import
 
 	ensure_pipeline()
+	let_sales_managers_import()
 	sync_stage_options()
 	ensure_board()
 	ensure_lost_reasons()
@@ -35,10 +36,11 @@ def after_install():
 
 def after_migrate():
 	from crm_app.pipeline.probability import ensure_stage_rows
-	from crm_app.pipeline.setup import let_transition_roles_read_workflows
+	from crm_app.pipeline.setup import let_sales_managers_import, let_transition_roles_read_workflows
 
 	setup_erpnext_integration()
 	let_transition_roles_read_workflows()
+	let_sales_managers_import()
 	# every stage has its forecast probability row, one an admin added included (the
 	# Workflow's on_update adds it; a migrate makes sure)
 	ensure_stage_rows()
@@ -124,10 +126,11 @@ def before_uninstall():
 	from crm_app.documents.assignment import remove_assignment_rule
 	from crm_app.documents.setup import remove_email_templates
 	from crm_app.pipeline.board import remove_board
-	from crm_app.pipeline.setup import remove_pipeline
+	from crm_app.pipeline.setup import remove_data_import_grant, remove_pipeline
 
 	remove_board()
 	remove_pipeline()
+	remove_data_import_grant()
 	remove_email_templates()
 	remove_assignment_rule()
 	if "erpnext" in frappe.get_installed_apps():

@@ -2,14 +2,22 @@
 new thread to Frappe's receiver, which creates a Deal with only the subject (title),
 the sender's address (contact_email) and name (sender_name) set. Here such a deal
 gets its client base: the contact with that address (and the contact's company), or
-a new company and contact named after the sender. Replies are threaded by Frappe
-(In-Reply-To, or the subject and sender) into the same deal's timeline."""
+a new company and contact named after the sender.
+
+Threading (`thread_received_mail`): Frappe puts a received mail on the deal it finds by
+In-Reply-To, by a deal name written in the subject ("(#DEAL-2026-00042)"), or by a subject
+that contains the mail's (`LIKE %subject%`) from the same sender. Only two of those are
+kept: a real reply (its In-Reply-To names a message on that deal) and the same normalised
+subject from the deal's contact or a contact of the deal's company. Anything else opens a
+new request, as a first mail does."""
+
+import re
 
 import frappe
 
 from crm_app.crm_app.doctype.client_contact.client_contact import find_contact_by_email
 from crm_app.documents.requests import find_or_create_company, find_or_create_contact
-from crm_app.utils.contact_info import normalize_email
+from crm_app.utils.contact_info import ContactInfoError, normalize_email
 
 SOURCE = "Email"
 
@@ -51,3 +59,102 @@ def open_deal_from_mail(deal, method=None):
 	values = frappe.db.get_value("Client Contact", contact, list(fetched.values()), as_dict=True)
 	for fieldname, source in fetched.items():
 		deal.set(fieldname, values[source])
+
+
+REPLY_PREFIX = re.compile(r"^\s*((re|fwd?|aw|wg|sv|ответ|отв|пересл)(\[\d+\])?\s*:\s*)+", re.IGNORECASE)
+NAME_IN_SUBJECT = re.compile(r"\(#[^()]*\)\s*$")
+
+
+def normalize_subject(subject: str | None) -> str:
+	"""A subject without reply / forward prefixes (Re:, Fwd:, AW:, Ответ: …), without a
+	trailing "(#NAME)" and with white space folded, lower case."""
+	text = NAME_IN_SUBJECT.sub("", subject or "")
+	text = REPLY_PREFIX.sub("", text)
+	return " ".join(text.split()).lower()
+
+
+def thread_received_mail(communication, method=None):
+	"""doc_event on Communication (before_insert): a mail Frappe's receiver puts on a deal
+	stays there only if it is a real reply to a message of that deal, or has the deal's
+	normalised subject (its title, or the subject of a message on it) and comes from the
+	deal's contact or a contact of its company. Otherwise it opens a new deal (a new
+	request, assigned like any other) and goes there."""
+	if not (
+		communication.flags.in_receive
+		and communication.reference_doctype == "Deal"
+		and communication.reference_name
+		and communication.sent_or_received == "Received"
+	):
+		return
+	deal = communication.reference_name
+	if is_reply_on(deal, communication.in_reply_to) or same_thread(deal, communication):
+		return
+	communication.reference_name = new_request(communication)
+
+
+def is_reply_on(deal: str, parent: str | None) -> bool:
+	"""Is `parent` (the Communication the mail's In-Reply-To names, as Frappe resolved it)
+	a message of `deal`?"""
+	if not parent:
+		return False
+	return frappe.db.get_value("Communication", parent, ["reference_doctype", "reference_name"]) == (
+		"Deal",
+		deal,
+	)
+
+
+def same_thread(deal: str, communication) -> bool:
+	"""The same normalised subject as the deal's title or one of its messages, from an
+	address of the deal's contact or of a contact of its company."""
+	values = frappe.db.get_value("Deal", deal, ["title", "contact_email", "client_company"], as_dict=True)
+	if not values:
+		return False
+	sender = _address(communication.sender)
+	senders = {_address(values.contact_email)}
+	if values.client_company:
+		senders |= {
+			_address(e)
+			for e in frappe.get_all(
+				"Client Contact", filters={"company": values.client_company}, pluck="email"
+			)
+			if e
+		}
+	if not sender or sender not in senders:
+		return False
+	subject = normalize_subject(communication.subject)
+	if not subject:
+		return False
+	subjects = {normalize_subject(values.title)}
+	subjects |= {
+		normalize_subject(s)
+		for s in frappe.get_all(
+			"Communication",
+			filters={
+				"reference_doctype": "Deal",
+				"reference_name": deal,
+				"communication_type": ("!=", "Comment"),
+			},
+			pluck="subject",
+		)
+	}
+	return subject in subjects or normalize_subject((communication.subject or "")[:140]) in subjects
+
+
+def _address(value: str | None) -> str:
+	try:
+		return normalize_email(value)
+	except ContactInfoError:
+		return ""
+
+
+def new_request(communication) -> str:
+	"""A new deal for a mail that belongs to no deal, made as Frappe's receiver makes one
+	(title from the subject, sender's address and name; `open_deal_from_mail` gives it its
+	client base)."""
+	deal = frappe.new_doc("Deal")
+	deal.title = (communication.subject or "")[:140]
+	deal.contact_email = communication.sender
+	deal.sender_name = communication.sender_full_name
+	deal.flags.ignore_mandatory = True
+	deal.insert(ignore_permissions=True)
+	return deal.name

@@ -11,6 +11,7 @@ from crm_app.crm_app.doctype.client_contact.client_contact import (
 	find_contact_by_phone,
 )
 from crm_app.documents import company_registry
+from crm_app.pipeline.events import all_or_nothing
 from crm_app.utils.requisites import LEGAL_ENTITY, SOLE_PROPRIETOR
 
 
@@ -37,7 +38,18 @@ def find_or_create_company(request) -> str:
 	values["company_name"] = values["company_name"] or request.full_name
 	company = frappe.get_doc(values)
 	company.flags.from_registry = bool(from_registry)
-	company.insert(ignore_permissions=True)
+	try:
+		with all_or_nothing("crm_request_company"):
+			company.insert(ignore_permissions=True)
+	except frappe.DuplicateEntryError:
+		# another request of the same INN created it at the same moment: that one is it
+		found = frappe.db.sql(
+			"select name from `tabClient Company` where inn = %s order by creation limit 1 lock in share mode",
+			request.inn,
+		)
+		if not found:
+			raise
+		return found[0][0]
 	return company.name
 
 
@@ -67,8 +79,10 @@ def find_or_create_contact(request, company: str) -> str:
 
 
 def open_deal(request, method=None):
-	"""doc_event on Client Request (after_insert)."""
-	create_deal(request)
+	"""doc_event on Client Request (after_insert). A repeated request (the same one sent
+	again, `ClientRequest.show_unique_validation_message`) opens nothing new."""
+	if not request.flags.repeated_request:
+		create_deal(request)
 
 
 def create_deal(request):

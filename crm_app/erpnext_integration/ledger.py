@@ -242,12 +242,64 @@ def sales_invoice_before_posting(doc, method=None):
 	history of the deal whose invoice it settles or withdraws."""
 	if doc.is_return and doc.return_against:
 		voucher_started(doc)
+	else:
+		lock_deals(doc)
 
 
 def voucher_started(doc, method=None):
-	"""before_submit / before_cancel of a Payment Entry or Journal Entry: the deal's
-	history will name this voucher if it moves the deal."""
+	"""before_submit / before_cancel of a Payment Entry or Journal Entry: the deals the
+	voucher may move are locked first (`lock_deals`), and the deal's history will name
+	this voucher if it moves the deal."""
+	lock_deals(doc)
 	frappe.flags[VOUCHER_FLAG] = (doc.doctype, doc.name)
+
+
+def _voucher_invoices(doc) -> set[str]:
+	"""The Sales Invoices a voucher settles, returns, delivers or is."""
+	if doc.doctype == "Payment Entry":
+		rows = [r.reference_name for r in doc.get("references") if r.reference_doctype == "Sales Invoice"]
+	elif doc.doctype == "Journal Entry":
+		rows = [r.reference_name for r in doc.get("accounts") if r.reference_type == "Sales Invoice"]
+	elif doc.doctype == "Delivery Note":
+		rows = [i.against_sales_invoice for i in doc.get("items")]
+	elif doc.doctype == "Sales Invoice":
+		rows = [doc.return_against] if doc.is_return else [doc.name] if not doc.is_new() else []
+	else:
+		rows = []
+	return {r for r in rows if r}
+
+
+def lock_deals(doc, method=None):
+	"""Lock the deals a voucher may move before the voucher takes any lock of its own.
+
+	Lock order, everywhere: the deal first, then ERPNext's naming series and vouchers. A
+	stage change (Confirm Payment, Ship Goods) locks its deal when it saves it, then
+	creates the voucher; an accountant's voucher posted in ERPNext would otherwise take
+	the naming series (on insert) and the invoice (on submit) first and the deal last,
+	from the ledger hooks, and the two would deadlock. doc_event (before_insert, which
+	runs before the name is taken, and before_submit / before_cancel) on Payment Entry,
+	Journal Entry, Delivery Note and Sales Invoice; does nothing without posting on."""
+	if not posting_enabled():
+		return
+	invoices = _voucher_invoices(doc)
+	deals = {doc.get("crm_deal")} if doc.get("crm_deal") else set()
+	if invoices:
+		deals |= set(
+			frappe.get_all(
+				"Sales Invoice",
+				filters={"name": ("in", list(invoices)), "crm_deal": ("is", "set")},
+				pluck="crm_deal",
+			)
+		)
+	if deals:
+		deal = frappe.qb.DocType("Deal")
+		(
+			frappe.qb.from_(deal)
+			.select(deal.name)
+			.where(deal.name.isin(sorted(deals)))
+			.orderby(deal.name)
+			.for_update()
+		).run()
 
 
 def voucher_done(doc, method=None):

@@ -15,6 +15,7 @@ A fact recorded elsewhere moves the deal through `record_fact`, which is that sa
 with the workflow's role check skipped, so a ledger move cannot miss a consequence.
 """
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import frappe
@@ -86,3 +87,33 @@ def record_fact(
 	deal.flags.ignore_permissions = True
 	deal.save()
 	return True
+
+
+@contextmanager
+def all_or_nothing(label: str = "crm_deal"):
+	"""Run a block as one unit inside the current transaction: when it raises, everything
+	it wrote is undone (`ROLLBACK TO SAVEPOINT`) and the callbacks it queued for after the
+	commit (SMS jobs, ERPNext's own deferred jobs) are dropped, whoever catches the
+	exception afterwards — `frappe.client.bulk_update` and `frappe.model.workflow`'s bulk
+	actions catch it and commit the rest of the request. The exception is re-raised.
+
+	Used by the Deal's `save` and `insert`: a stage change and everything it posts to
+	ERPNext (Customer, Item, Sales Invoice, Payment Entry, Delivery Note) are written
+	together or not at all."""
+	save_point = f"{label}_{frappe.generate_hash(length=10)}"
+	queues = (frappe.db.after_commit, frappe.db.before_commit)
+	queued = [len(q._functions) for q in queues]
+	frappe.db.savepoint(save_point)
+	try:
+		yield
+	except BaseException:
+		try:
+			frappe.db.rollback(save_point=save_point)
+		except Exception:
+			pass  # a deadlock or lost connection already ended the whole transaction
+		for queue, length in zip(queues, queued, strict=True):
+			while len(queue._functions) > length:
+				queue._functions.pop()
+		raise
+	else:
+		frappe.db.release_savepoint(save_point)

@@ -11,7 +11,7 @@ set_value, REST, apply_workflow, Data Import, a fact recorded by `events.record_
 
 import frappe
 from frappe import _
-from frappe.utils import cstr, flt, get_datetime, now_datetime, time_diff_in_seconds
+from frappe.utils import cint, cstr, flt, get_datetime, getdate, now_datetime, time_diff_in_seconds
 
 from crm_app.pipeline.events import FACT, IMPORT, USER, StageChange
 from crm_app.pipeline.funnel import funnel_facts
@@ -30,6 +30,27 @@ HISTORY_FIELDS = (
 	"reference_name",
 )
 IMPORT_ROLES = {"Sales Manager"}
+# Fields the app or the ledger owns: written only by the app's own code (the stage facts
+# recomputed from the history on every save, `events.record_fact` for the invoice link,
+# the closing documents' numbering), never by whoever sends the deal. `sales_invoice`
+# exists on sites with ERPNext.
+OWNED_FIELDS = (
+	"sales_invoice",
+	"stage_entered_at",
+	"paid_at",
+	"lost_at",
+	"reached_stages",
+	"left_stages",
+	"lost_from_stage",
+	"funnel_key",
+	*(f"seconds_in_{s}" for s in ("request_received", "negotiation", "invoice_issued", "invoice_paid", "goods_shipped", "lost")),
+	"transfer_document_number",
+	"transfer_document_date",
+	"completion_act_number",
+	"completion_act_date",
+)  # fmt: skip
+# what the file of a Sales Manager's historical import may give (see append_imported_history)
+IMPORTED_FACTS = ("stage_entered_at", "paid_at")
 
 
 def before_save(deal):
@@ -38,6 +59,7 @@ def before_save(deal):
 	before = deal.get_doc_before_save()
 	if deal.is_new():
 		handle_new_stage(deal, pipeline)
+	check_owned_fields(deal, before)
 	old_stage = before.stage if before else None
 	fact = deal.flags.stage_fact
 	cause = FACT if fact else IMPORT if deal.flags.imported_stage else USER
@@ -48,6 +70,50 @@ def before_save(deal):
 		check_frozen(deal, before, pipeline.frozen_states())
 	rebuild_history(deal, before, change)
 	deal.flags.stage_change = change
+
+
+def _same(fieldtype: str, a, b) -> bool:
+	if not a and not b:
+		return True
+	if not a or not b:
+		return False
+	if fieldtype == "Datetime":
+		return get_datetime(a) == get_datetime(b)
+	if fieldtype == "Date":
+		return getdate(a) == getdate(b)
+	if fieldtype in ("Int", "Long Int", "Check"):
+		return cint(a) == cint(b)
+	return cstr(a) == cstr(b)
+
+
+def check_owned_fields(deal, before):
+	"""Refuse a save that sets a field the app or the ledger owns (`OWNED_FIELDS`) to
+	anything but its stored value (empty for a new deal), on every path that saves a deal:
+	the form, REST, `frappe.client.set_value`, `bulk_update`, Data Import (insert or
+	update). A fact recorded by the ledger (`events.record_fact`) may set the invoice link;
+	a Sales Manager's historical import may date its stage (`IMPORTED_FACTS`).
+
+	Raises frappe.PermissionError (HTTP 403) naming the fields; nothing is saved."""
+	if deal.flags.stage_fact:
+		return
+	changed = []
+	for fieldname in OWNED_FIELDS:
+		df = deal.meta.get_field(fieldname)
+		if not df:
+			continue
+		if not before and deal.flags.imported_stage and fieldname in IMPORTED_FACTS:
+			continue
+		stored = before.get(fieldname) if before else None
+		if not _same(df.fieldtype, deal.get(fieldname), stored):
+			changed.append(_(df.label))
+	if changed:
+		frappe.throw(
+			_(
+				"{0}: set by the CRM itself (the stage history, ERPNext, the closing documents), not by hand."
+			).format(", ".join(changed)),
+			frappe.PermissionError,
+			title=_("Field Not Editable"),
+		)
 
 
 def skips_workflow_check(deal) -> bool:
@@ -163,18 +229,33 @@ def check_frozen(deal, before, frozen: set[str]):
 		)
 
 
+def _history_value(fieldname: str, value) -> str:
+	if not value:
+		return ""
+	if fieldname == "changed_at":
+		return str(get_datetime(value))
+	if fieldname == "seconds_in_previous_stage":
+		return str(cint(value))
+	return cstr(value)
+
+
 def _history_rows(rows) -> list[tuple]:
-	return [(row.name, *(str(row.get(f) or "") for f in HISTORY_FIELDS)) for row in rows]
+	return [(row.name, *(_history_value(f, row.get(f)) for f in HISTORY_FIELDS)) for row in rows]
 
 
 def rebuild_history(deal, before, change: StageChange):
-	"""The history is the saved one plus a row for this change: rows sent by the
-	client (added, edited or removed) are ignored."""
+	"""The history is the saved one plus a row for this change. Rows sent by the client
+	(added, edited or removed) are refused (frappe.PermissionError): the history is the
+	app's."""
 	saved = list(before.get("stage_history")) if before else []
-	if _history_rows(deal.get("stage_history")) != _history_rows(saved):
-		deal.set("stage_history", [])
-		for row in saved:
-			deal.append("stage_history", {"name": row.name, **{f: row.get(f) for f in HISTORY_FIELDS}})
+	if not (change.cause == IMPORT and not before) and _history_rows(
+		deal.get("stage_history")
+	) != _history_rows(saved):
+		frappe.throw(
+			_("The stage history is written by the CRM itself, not by hand."),
+			frappe.PermissionError,
+			title=_("Field Not Editable"),
+		)
 	if change.cause == IMPORT:
 		append_imported_history(deal)
 	elif not before or change.from_stage != change.to_stage:

@@ -87,6 +87,45 @@ def remove_workflow_readers():
 	frappe.clear_cache(doctype="Workflow")
 
 
+# The README's historical import: a Sales Manager imports deals at any stage through
+# Frappe's Data Import, which ships for the System Manager alone.
+IMPORT_ROLE = "Sales Manager"
+DATA_IMPORT_GRANT_KEY = "crm_app_data_import_grant"
+
+
+def let_sales_managers_import():
+	"""Give the Sales Manager Frappe's Data Import for their own imports (read, write and
+	create, "only if creator"): Data Import itself lets them import only DocTypes they may
+	import (Deal, Client Company, Client Contact, Catalog Item). A Custom DocPerm, as the
+	Role Permission Manager adds one, remembered so that uninstall takes back exactly it;
+	never added where the site already gave the role a rule on Data Import."""
+	from frappe.permissions import add_permission, update_permission_property
+
+	if frappe.db.get_global(DATA_IMPORT_GRANT_KEY) or not frappe.db.exists("Role", IMPORT_ROLE):
+		return
+	if frappe.db.exists("Custom DocPerm", {"parent": "Data Import", "role": IMPORT_ROLE}):
+		return
+	had_custom_perms = bool(frappe.db.exists("Custom DocPerm", {"parent": "Data Import"}))
+	add_permission("Data Import", IMPORT_ROLE, 0, "read")
+	for right in ("write", "create", "if_owner"):
+		update_permission_property("Data Import", IMPORT_ROLE, 0, right, 1, validate=False)
+	frappe.db.set_global(DATA_IMPORT_GRANT_KEY, frappe.as_json({"had_custom_perms": had_custom_perms}))
+	frappe.clear_cache(doctype="Data Import")
+
+
+def remove_data_import_grant():
+	"""Uninstall: the Sales Manager's rule on Data Import the app added (and the copy of the
+	standard rules Frappe made when it was added)."""
+	record = frappe.parse_json(frappe.db.get_global(DATA_IMPORT_GRANT_KEY) or "{}") or {}
+	if not record:
+		return
+	frappe.db.delete("Custom DocPerm", {"parent": "Data Import", "role": IMPORT_ROLE})
+	if not record.get("had_custom_perms"):
+		frappe.db.delete("Custom DocPerm", {"parent": "Data Import"})
+	frappe.db.set_global(DATA_IMPORT_GRANT_KEY, None)
+	frappe.clear_cache(doctype="Data Import")
+
+
 def ensure_workflow_state(name: str, style: str | None = None):
 	if not frappe.db.exists("Workflow State", name):
 		frappe.get_doc(

@@ -35,6 +35,7 @@ class ClientCompany(Document):
 		phone: DF.Data | None
 		phone_ext: DF.Data | None
 		registry_checked_on: DF.Datetime | None
+		requisites_key: DF.Data | None
 		registry_status: DF.Literal[
 			"", "Active", "Liquidating", "Liquidated", "Bankrupt", "Reorganizing", "Unknown"
 		]
@@ -54,6 +55,7 @@ class ClientCompany(Document):
 		clean_email(self)
 		company_registry.keep_register_fields(self)
 		self.validate_duplicate_inn()
+		self.set_requisites_key()
 
 	@frappe.whitelist(methods=["POST"])
 	def fill_from_registry(self) -> list[str]:
@@ -61,6 +63,29 @@ class ClientCompany(Document):
 		INN (and KPP); saves a saved company. Needs write permission. Returns the labels
 		of the fields filled. See crm_app.documents.company_registry."""
 		return company_registry.fill_from_registry(self)
+
+	def set_requisites_key(self):
+		"""INN/KPP in a column with a unique index: two saves of the same INN and KPP (or of
+		the same INN without a KPP) at the same moment cannot both pass the check above
+		(the database refuses the second, `show_unique_validation_message`). A record
+		left as a duplicate by an older version keeps no key (`patches.v0_5`)."""
+		key = requisites_key(self.inn, self.kpp)
+		if not self.is_new() and key and not self.requisites_key:
+			holder = frappe.db.get_value("Client Company", {"requisites_key": key}, "name")
+			if holder and holder != self.name:
+				key = None
+		self.requisites_key = key
+
+	def show_unique_validation_message(self, e):
+		"""The database refused a second record of the same INN and KPP, saved at the same
+		moment as this one: the duplicate message, as the check gives it."""
+		frappe.throw(
+			_("Client Company with INN {0}{1} was saved by someone else at the same moment.").format(
+				self.inn, _(" and KPP {0}").format(self.kpp) if self.kpp else ""
+			),
+			exc=frappe.DuplicateEntryError,
+			title=_("Duplicate Client Company"),
+		)
 
 	def validate_duplicate_inn(self):
 		"""One record per INN, except branches: same INN with different KPPs."""
@@ -84,3 +109,9 @@ class ClientCompany(Document):
 				exc=frappe.DuplicateEntryError,
 				title=_("Duplicate Client Company"),
 			)
+
+
+def requisites_key(inn: str | None, kpp: str | None) -> str | None:
+	"""The unique key of a company's requisites: "INN/KPP" ("INN/" without a KPP), None
+	without an INN."""
+	return f"{inn}/{kpp or ''}" if inn else None

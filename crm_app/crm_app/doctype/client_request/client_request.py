@@ -1,9 +1,12 @@
 # Copyright (c) 2026, crm_app contributors
 # For license information, please see license.txt
 
+import hashlib
+
 import frappe
 from frappe import _
 from frappe.model.document import Document
+from frappe.utils import cstr, nowdate
 
 from crm_app.utils import requisites
 from crm_app.utils.validation import clean_email, clean_phone, throw_invalid
@@ -29,6 +32,7 @@ class ClientRequest(Document):
 		message: DF.Text | None
 		phone: DF.Data | None
 		phone_ext: DF.Data | None
+		request_key: DF.Data | None
 	# end: auto-generated types
 
 	def validate(self):
@@ -50,3 +54,40 @@ class ClientRequest(Document):
 				self.inn = requisites.validate_inn(self.inn, entity)
 			except requisites.RequisiteError as e:
 				throw_invalid(e, _("Invalid Requisites"))
+		if self.is_new():
+			self.request_key = request_key(self)
+
+	def show_unique_validation_message(self, e):
+		"""The same request was sent again (a double click, a resent form): it is the
+		request already received, and opens nothing new. The database's unique key on
+		`request_key` decides, so two sends at the same moment make one request."""
+		existing = frappe.db.sql(
+			"select name from `tabClient Request` where request_key = %s lock in share mode",
+			self.request_key,
+		)
+		if not existing:
+			raise e
+		self.flags.repeated_request = True
+		self.update(
+			frappe.db.get_value("Client Request", existing[0][0], ["name", *RESULT_FIELDS], as_dict=True)
+		)
+
+
+RESULT_FIELDS = ("deal", "client_company", "client_contact")
+KEY_FIELDS = (
+	"full_name",
+	"company_name",
+	"inn",
+	"email",
+	"phone",
+	"phone_ext",
+	"message",
+	"items_of_interest",
+)
+
+
+def request_key(request) -> str:
+	"""What makes a request the same request: its cleaned fields and the day it is sent
+	(SHA-256, hex). The same person sending the same words again the same day is a repeat."""
+	text = "\x1f".join([nowdate(), *(cstr(request.get(f)).strip().lower() for f in KEY_FIELDS)])
+	return hashlib.sha256(text.encode()).hexdigest()

@@ -9,6 +9,7 @@ from crm_app.crm_app.deal_lines import catalog_defaults, check_lines, prepare_li
 from crm_app.pipeline import probability, save_path
 from crm_app.pipeline import rules as stage_rules
 from crm_app.pipeline.analytics import PERFORMANCE_INDEX
+from crm_app.pipeline.events import all_or_nothing
 from crm_app.pipeline.funnel import STAGE_SECONDS_FIELDS
 from crm_app.utils.settings import default_currency, get_settings
 
@@ -67,6 +68,17 @@ class Deal(Document):
 		title: DF.Data | None
 		vat_total: DF.Currency
 	# end: auto-generated types
+
+	def insert(self, *args, **kwargs):
+		"""Frappe's insert, all or nothing (`pipeline.events.all_or_nothing`)."""
+		with all_or_nothing():
+			return super().insert(*args, **kwargs)
+
+	def save(self, *args, **kwargs):
+		"""Frappe's save, all or nothing: a stage change and everything it posts are written
+		together or not at all, whoever catches a failure (`pipeline.events.all_or_nothing`)."""
+		with all_or_nothing():
+			return super().save(*args, **kwargs)
 
 	def _set_defaults(self):
 		# Remember which settings-driven fields the caller left out before Frappe
