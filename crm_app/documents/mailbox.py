@@ -14,6 +14,7 @@ new request, as a first mail does."""
 import re
 
 import frappe
+from frappe.utils import add_days, now_datetime
 
 from crm_app.crm_app.doctype.client_contact.client_contact import find_contact_by_email
 from crm_app.documents.requests import find_or_create_company, find_or_create_contact
@@ -39,6 +40,13 @@ def open_deal_from_mail(deal, method=None):
 	if not is_mail_request(deal):
 		return
 	email = normalize_email(deal.contact_email)
+	thread = find_thread(email, deal.title)
+	if thread:
+		# Frappe's receiver found no deal for this mail, but it continues one: it goes there
+		# (`thread_received_mail`), and no deal is made. The receiver takes a DuplicateEntryError
+		# from the insert as "the record exists".
+		frappe.flags.crm_mail_thread = (email, thread)
+		raise frappe.DuplicateEntryError("Deal", thread)
 	name = (deal.sender_name or "").strip() or email.split("@", 1)[0]
 	contact = find_contact_by_email(email)
 	company = frappe.db.get_value("Client Contact", contact, "company") if contact else None
@@ -79,17 +87,57 @@ def thread_received_mail(communication, method=None):
 	normalised subject (its title, or the subject of a message on it) and comes from the
 	deal's contact or a contact of its company. Otherwise it opens a new deal (a new
 	request, assigned like any other) and goes there."""
-	if not (
-		communication.flags.in_receive
-		and communication.reference_doctype == "Deal"
-		and communication.reference_name
-		and communication.sent_or_received == "Received"
-	):
+	if not (communication.flags.in_receive and communication.sent_or_received == "Received"):
+		return
+	thread = frappe.flags.pop("crm_mail_thread", None)
+	if thread and thread[0] == _address(communication.sender):
+		communication.reference_doctype, communication.reference_name = "Deal", thread[1]
+		return
+	if communication.reference_doctype != "Deal" or not communication.reference_name:
 		return
 	deal = communication.reference_name
 	if is_reply_on(deal, communication.in_reply_to) or same_thread(deal, communication):
 		return
 	communication.reference_name = new_request(communication)
+
+
+def find_thread(email: str, subject: str | None) -> str | None:
+	"""The newest deal of the last 60 days (Frappe's own window) that a mail from `email`
+	with `subject` continues: the deal's contact or a contact of its company wrote it, and
+	the normalised subject is the deal's title or the subject of one of its messages."""
+	wanted = normalize_subject(subject)
+	if not email or not wanted:
+		return None
+	companies = frappe.get_all("Client Contact", filters={"email": email}, pluck="company")
+	since = add_days(now_datetime(), -60)
+	deals = frappe.get_all(
+		"Deal",
+		filters={"creation": (">", since), "client_company": ("in", [c for c in companies if c] or [""])},
+		fields=["name", "title"],
+		order_by="creation desc",
+		limit=50,
+	) + frappe.get_all(
+		"Deal",
+		filters={"creation": (">", since), "contact_email": email},
+		fields=["name", "title"],
+		order_by="creation desc",
+		limit=50,
+	)
+	for deal in deals:
+		if normalize_subject(deal.title) == wanted:
+			return deal.name
+	names = [d.name for d in deals]
+	if not names:
+		return None
+	for message in frappe.get_all(
+		"Communication",
+		filters={"reference_doctype": "Deal", "reference_name": ("in", names)},
+		fields=["reference_name", "subject"],
+		order_by="creation desc",
+	):
+		if normalize_subject(message.subject) == wanted:
+			return message.reference_name
+	return None
 
 
 def is_reply_on(deal: str, parent: str | None) -> bool:

@@ -8,6 +8,8 @@ every Frappe method that reads rows and how each keeps the rule.
 import frappe
 from frappe.desk import listview
 
+from crm_app.compat import aggregate
+
 FRAPPE_GROUP_BY_COUNT = listview.get_group_by_count
 
 
@@ -21,21 +23,29 @@ def get_group_by_count(doctype: str, current_filters: str, field: str) -> list[d
 	"""The list sidebar's counts (`frappe.desk.listview.get_group_by_count`): [{"name":
 	value, "count": n}], at most 50, largest first. Frappe 15 counts "Assigned To" over every
 	row matching the filters, whatever the user may see (a count that tells a hidden deal's
-	amount through a filter on it); here, for a DocType with a row rule, only the rows
-	`frappe.get_list` gives the user are counted, on Frappe 15 and 16 alike. Other fields and
+	amount through a filter on it); here, for a DocType with a row rule, "Assigned To" is
+	counted from the rows `frappe.get_list` gives the user (their `_assign`, the open
+	assignments Frappe keeps on each row), on Frappe 15 and 16 alike. Other fields and
 	DocTypes: Frappe's function as it is."""
 	if field != "assigned_to" or not has_row_rule(doctype):
 		return FRAPPE_GROUP_BY_COUNT(doctype, current_filters, field)
 	frappe.has_permission(doctype, "read", throw=True)
-	visible = frappe.get_list(
-		doctype, filters=frappe.parse_json(current_filters) or [], fields=["name"], run=0, order_by=""
+	groups = frappe.get_list(
+		doctype,
+		filters=frappe.parse_json(current_filters) or [],
+		fields=["_assign", aggregate("count", "*", "count")],
+		group_by="_assign",
+		order_by="",
+		limit_page_length=0,
 	)
-	return frappe.db.sql(
-		f"""select todo.allocated_to as name, count(*) as count
-		from `tabToDo` todo join `tabUser` user on user.name = todo.allocated_to
-		where todo.status != 'Cancelled' and user.user_type = 'System User'
-			and todo.reference_type = %(doctype)s and todo.reference_name in ({visible})
-		group by todo.allocated_to order by count desc limit 50""",
-		{"doctype": doctype},
-		as_dict=True,
+	counts: dict[str, int] = {}
+	for group in groups:
+		for user in set(frappe.parse_json(group._assign or "[]") or []):
+			counts[user] = counts.get(user, 0) + group.count
+	system_users = set(
+		frappe.get_all(
+			"User", filters={"name": ("in", list(counts)), "user_type": "System User"}, pluck="name"
+		)
 	)
+	rows = sorted(((u, n) for u, n in counts.items() if u in system_users), key=lambda r: (-r[1], r[0]))
+	return [frappe._dict(name=user, count=count) for user, count in rows[:50]]

@@ -12,7 +12,7 @@ from frappe.desk.form.assign_to import add as assign
 from crm_app.crm_app.doctype.client_company.client_company import requisites_key
 from crm_app.permissions import doors
 from crm_app.tests import CRMTestCase
-from crm_app.tests.test_mailbox import INBOX, raw_mail
+from crm_app.tests.test_mailbox import INBOX, ensure_inbox, raw_mail
 from crm_app.tests.utils import (
 	api_token,
 	import_csv,
@@ -250,10 +250,8 @@ class TestRepeatedWebRequest(CRMTestCase):
 class TestMailThreading(CRMTestCase):
 	@classmethod
 	def setUpClass(cls):
-		from crm_app.tests.test_mailbox import TestMailbox
-
 		super().setUpClass()
-		TestMailbox.setUpClass.__func__(cls)
+		cls.account = ensure_inbox()
 
 	def receive(self, raw: bytes):
 		from frappe.email.receive import InboundMail

@@ -27,24 +27,29 @@ def raw_mail(sender: str, subject: str, body: str, in_reply_to: str | None = Non
 	return message_id.strip("<>"), message.as_bytes()
 
 
+def ensure_inbox():
+	"""The test site's incoming Email Account with Append To = Deal."""
+	set_settings(erpnext_enabled=0)
+	if not frappe.db.exists("Email Account", "CRM App Test Inbox"):
+		frappe.get_doc(
+			{
+				"doctype": "Email Account",
+				"email_account_name": "CRM App Test Inbox",
+				"email_id": INBOX,
+				"enable_incoming": 1,
+				"use_imap": 0,
+				"append_to": "Deal",
+				"awaiting_password": 1,
+			}
+		).insert(ignore_permissions=True)
+	return frappe.get_doc("Email Account", "CRM App Test Inbox")
+
+
 class TestMailbox(CRMTestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
-		set_settings(erpnext_enabled=0)
-		if not frappe.db.exists("Email Account", "CRM App Test Inbox"):
-			frappe.get_doc(
-				{
-					"doctype": "Email Account",
-					"email_account_name": "CRM App Test Inbox",
-					"email_id": INBOX,
-					"enable_incoming": 1,
-					"use_imap": 0,
-					"append_to": "Deal",
-					"awaiting_password": 1,
-				}
-			).insert(ignore_permissions=True)
-		cls.account = frappe.get_doc("Email Account", "CRM App Test Inbox")
+		cls.account = ensure_inbox()
 
 	def receive(self, raw: bytes):
 		return InboundMail(raw, self.account).process()
