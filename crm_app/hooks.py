@@ -51,6 +51,9 @@ before_app_uninstall = "crm_app.install.before_app_uninstall"
 
 permission_query_conditions = {
 	"Deal": "crm_app.permissions.deal.get_permission_query_conditions",
+	# Frappe 15 lists a child table's rows by its parent type with the child's own rule only
+	"Deal Item": "crm_app.permissions.deal.get_child_permission_query_conditions",
+	"Deal Stage Log": "crm_app.permissions.deal.get_child_permission_query_conditions",
 	"Sales Target": "crm_app.permissions.sales_target.get_permission_query_conditions",
 }
 
@@ -63,7 +66,26 @@ has_permission = {
 # the rules above (crm_app.permissions.doors)
 override_whitelisted_methods = {
 	"frappe.desk.listview.get_group_by_count": "crm_app.permissions.doors.get_group_by_count",
+	"frappe.desk.search.search_link": "crm_app.permissions.doors.search_link",
+	"frappe.desk.search.search_widget": "crm_app.permissions.doors.search_widget",
+	"frappe.desk.search.get_link_title": "crm_app.permissions.doors.get_link_title",
+	"frappe.utils.global_search.search": "crm_app.permissions.doors.global_search",
+	"frappe.workflow.doctype.workflow.workflow.get_workflow_state_count": "crm_app.permissions.doors.get_workflow_state_count",
+	"frappe.desk.doctype.tag.tag.get_tagged_docs": "crm_app.permissions.doors.get_tagged_docs",
+	"frappe.desk.notifications.get_open_count": "crm_app.permissions.doors.get_open_count",
+	"frappe.desk.doctype.dashboard_chart.dashboard_chart.get": "crm_app.permissions.doors.dashboard_chart_get",
+	"frappe.utils.goal.get_monthly_goal_graph_data": "crm_app.permissions.doors.get_monthly_goal_graph_data",
+	"frappe.desk.form.utils.get_next": "crm_app.permissions.doors.get_next",
+	"frappe.client.get": "crm_app.permissions.doors.client_get",
+	"frappe.desk.doctype.kanban_board.kanban_board.update_order": "crm_app.permissions.doors.update_order",
+	"frappe.desk.form.document_follow.follow_document": "crm_app.permissions.doors.follow_document",
+	"frappe.desk.form.document_follow.update_follow": "crm_app.permissions.doors.update_follow",
 }
+
+# the REST routes the overrides above do not reach (expand_links, linked columns); an auth
+# hook runs on every request once the user is known (a before_request hook runs before a
+# token's user is)
+auth_hooks = ["crm_app.permissions.doors.guard_requests"]
 
 # Document Events
 # ---------------

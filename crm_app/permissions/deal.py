@@ -34,6 +34,15 @@ def get_permission_query_conditions(user: str | None = None, doctype: str | None
 	return f"({frappe.db.escape(user)} in (`tabDeal`.`responsible`, `tabDeal`.`owner`))"
 
 
+def get_child_permission_query_conditions(user: str | None = None, doctype: str | None = None) -> str:
+	"""The rule for a deal's child rows (Deal Item, Deal Stage Log) queried on their own
+	(Frappe 15's `get_list(child, parent="Deal")`): rows of the deals the user may see."""
+	condition = get_permission_query_conditions(user)
+	if not condition or not doctype:
+		return ""
+	return f"(`tab{doctype}`.`parent` in (select `tabDeal`.`name` from `tabDeal` where {condition}))"
+
+
 def restricted_user_criterion(deal_table, user: str | None = None):
 	"""The same rule as a query-builder criterion on `deal_table`, or None."""
 	user = user or frappe.session.user

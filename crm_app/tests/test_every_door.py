@@ -319,3 +319,186 @@ class TestSalesManagerImports(CRMTestCase):
 				).insert()
 		finally:
 			frappe.set_user("Administrator")
+
+
+class TestEveryDoorOverHttp(CRMTestCase):
+	"""Every Frappe method that reads rows, called over HTTP by a Sales User restricted to
+	their own deals, about a deal they may not see: nothing of it comes back (README › Row
+	rules on every door)."""
+
+	@classmethod
+	def setUpClass(cls):
+		from frappe.desk.doctype.tag.tag import add_tag
+
+		from crm_app.tests.utils import make_item
+
+		super().setUpClass()
+		make_user(ALICE, ["Sales User"])
+		make_user(BOB, ["Sales User"])
+		set_settings(own_deals_only=1)
+		cls.word = f"Zebra{frappe.generate_hash(length=6)}"
+		cls.company = make_company().name
+		item = make_item(standard_rate=4321).name
+		frappe.set_user(ALICE)
+		cls.alice_deal = make_deal(cls.company, items=[], title=f"Alice {cls.word}").name
+		frappe.set_user(BOB)
+		cls.bob_deal = make_deal(
+			cls.company, items=[{"catalog_item": item, "qty": 1}], title=f"Bob {cls.word}"
+		).name
+		frappe.set_user("Administrator")
+		add_tag(cls.word, "Deal", cls.bob_deal)
+		frappe.set_user(ALICE)
+		cls.todo = (
+			frappe.get_doc(
+				{
+					"doctype": "ToDo",
+					"description": "look",
+					"allocated_to": ALICE,
+					"assigned_by": ALICE,
+					"reference_type": "Deal",
+					"reference_name": cls.bob_deal,
+				}
+			)
+			.insert(ignore_permissions=True)
+			.name
+		)
+		frappe.set_user("Administrator")
+		cls.token = api_token(ALICE)
+		frappe.db.commit()
+
+	@classmethod
+	def tearDownClass(cls):
+		frappe.set_user("Administrator")
+		frappe.delete_doc("ToDo", cls.todo, force=True)
+		for name in (cls.alice_deal, cls.bob_deal):
+			frappe.delete_doc("Deal", name, force=True)
+		frappe.db.commit()
+		super().tearDownClass()
+
+	def call(self, method: str, http: str = "get", **params):
+		if http == "get":
+			return rest("get", f"/api/method/{method}", self.token, query_string=params)
+		return rest("post", f"/api/method/{method}", self.token, json=params)
+
+	def assert_hidden(self, response, status: int = 200):
+		self.assertEqual(response.status_code, status, response.data[:500])
+		text = response.data.decode()
+		self.assertNotIn(self.bob_deal, text)
+		self.assertNotIn(f"Bob {self.word}", text)
+
+	def test_search_and_titles(self):
+		for method in ("frappe.desk.search.search_link", "frappe.desk.search.search_widget"):
+			with self.subTest(method):
+				response = self.call(method, doctype="Deal", txt=self.word, ignore_user_permissions=1)
+				self.assert_hidden(response)
+				self.assertIn(self.alice_deal, response.data.decode())
+		response = self.call("frappe.desk.search.get_link_title", doctype="Deal", docname=self.bob_deal)
+		self.assertEqual(response.json["message"], self.bob_deal)
+		self.assert_hidden(self.call("frappe.utils.global_search.search", text=self.word, doctype="Deal"))
+
+	def test_counts_and_aggregates(self):
+		self.assert_hidden(
+			self.call(
+				"frappe.workflow.doctype.workflow.workflow.get_workflow_state_count",
+				doctype="Deal",
+				workflow_state_field="title",
+				states='["~"]',
+			)
+		)
+		stages = self.call(
+			"frappe.workflow.doctype.workflow.workflow.get_workflow_state_count",
+			doctype="Deal",
+			workflow_state_field="stage",
+			states='["~"]',
+		).json["message"]
+		self.assertEqual(
+			sum(r["count"] for r in stages),
+			frappe.db.count("Deal", {"owner": ALICE})
+			+ frappe.db.count("Deal", {"responsible": ALICE, "owner": ("!=", ALICE)}),
+		)
+		self.assert_hidden(
+			self.call("frappe.desk.doctype.tag.tag.get_tagged_docs", doctype="Deal", tag=f"%{self.word}%")
+		)
+		counts = self.call(
+			"frappe.desk.notifications.get_open_count", doctype="Client Company", name=self.company
+		).json
+		deal_counts = [
+			row.get("count")
+			for row in frappe.parse_json(json.dumps(counts))["message"]["count"]["external_links_found"]
+			if row["doctype"] == "Deal"
+		]
+		self.assertEqual(deal_counts, [1])
+		response = self.call(
+			"frappe.client.get_count", doctype="Deal", filters=json.dumps({"name": self.bob_deal})
+		)
+		self.assertEqual(response.json["message"], 0)
+		total = self.call(
+			"frappe.desk.reportview.get",
+			doctype="Deal",
+			fields=json.dumps(["count(name) as n"]),
+			filters=json.dumps([["Deal", "title", "like", f"%{self.word}%"]]),
+		)
+		if total.status_code == 200:  # Frappe 16 refuses SQL functions written as text
+			self.assertIn("1", json.dumps(total.json["message"]))
+		# a child table's rows by their parent type (Frappe 15 applied only the child's rule)
+		rows = self.call(
+			"frappe.client.get_list", doctype="Deal Item", parent="Deal", fields=json.dumps(["parent"])
+		)
+		self.assert_hidden(rows, rows.status_code)
+
+	def test_documents_by_side_doors(self):
+		self.assertEqual(
+			self.call(
+				"frappe.desk.form.utils.get_next", doctype="Deal", value=self.bob_deal, prev=0
+			).status_code,
+			403,
+		)
+		hidden = self.call("frappe.client.get", doctype="Deal", filters=json.dumps({"name": self.bob_deal}))
+		missing = self.call("frappe.client.get", doctype="Deal", filters=json.dumps({"name": "DEAL-NONE"}))
+		self.assertEqual(hidden.status_code, missing.status_code)
+		self.assert_hidden(hidden, hidden.status_code)
+		response = self.call(
+			"frappe.desk.doctype.kanban_board.kanban_board.update_order",
+			http="post",
+			board_name="Deals by Stage",
+			order=json.dumps({"Negotiation": [self.bob_deal]}),
+		)
+		self.assertEqual(response.status_code, 403)
+		self.assertEqual(
+			self.call(
+				"frappe.desk.form.document_follow.update_follow",
+				http="post",
+				doctype="Deal",
+				doc_name=self.bob_deal,
+				following=1,
+			).status_code,
+			403,
+		)
+		chart = {"document_type": "Deal", "type": "Heatmap", "chart_type": "Count", "based_on": "creation"}
+		self.assertEqual(
+			self.call(
+				"frappe.desk.doctype.dashboard_chart.dashboard_chart.get", chart=json.dumps(chart), no_cache=1
+			).status_code,
+			403,
+		)
+
+	def test_rest_routes(self):
+		response = rest(
+			"get", f"/api/resource/ToDo/{self.todo}", self.token, query_string={"expand_links": 1}
+		)
+		self.assertEqual(response.status_code, 200)
+		self.assertNotIn(f"Bob {self.word}", response.data.decode())
+		response = rest(
+			"get",
+			"/api/resource/Client Request",
+			self.token,
+			query_string={"fields": json.dumps(["name", "deal.title"])},
+		)
+		self.assertEqual(response.status_code, 403)
+		listed = rest(
+			"get",
+			"/api/resource/Deal",
+			self.token,
+			query_string={"filters": json.dumps([["title", "like", f"%{self.word}%"]])},
+		)
+		self.assert_hidden(listed)
