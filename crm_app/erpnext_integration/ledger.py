@@ -14,6 +14,7 @@ other: history, funnel facts, ToDo, Notifications and SMS follow as for an actio
 from dataclasses import dataclass
 
 import frappe
+from frappe import _
 from frappe.query_builder.functions import Sum
 from frappe.utils import flt
 
@@ -291,15 +292,23 @@ def lock_deals(doc, method=None):
 				pluck="crm_deal",
 			)
 		)
-	if deals:
-		deal = frappe.qb.DocType("Deal")
-		(
-			frappe.qb.from_(deal)
-			.select(deal.name)
-			.where(deal.name.isin(sorted(deals)))
-			.orderby(deal.name)
-			.for_update()
-		).run()
+	if not deals:
+		return
+	deal = frappe.qb.DocType("Deal")
+	query = frappe.qb.from_(deal).select(deal.name, deal.modified).where(deal.name.isin(sorted(deals)))
+	latest = dict(query.orderby(deal.name).for_update().run())
+	if latest != dict(query.run()):
+		# The lock waited for a stage change of the deal (Confirm Payment posting its own
+		# payment, say) that this transaction's snapshot does not see: ERPNext would validate
+		# this voucher against an invoice as it was before. Refused like Frappe refuses a
+		# document changed since it was opened.
+		frappe.throw(
+			_(
+				"Deal {0} changed at the same moment (another payment or stage change): reload and try again."
+			).format(", ".join(sorted(latest))),
+			frappe.TimestampMismatchError,
+			title=_("Changed at the Same Moment"),
+		)
 
 
 def voucher_done(doc, method=None):

@@ -5,6 +5,7 @@ changes. One Customer serves every deal of a client company.
 """
 
 import frappe
+from frappe import _
 
 from crm_app.erpnext_integration.settings import get_accounting_settings, posting_enabled
 
@@ -13,14 +14,33 @@ def _linked(
 	doctype: str, name: str, link_field: str, target: str, back_field: str | None = None
 ) -> str | None:
 	"""The ERPNext record linked to a CRM record, if any: by the CRM record's link,
-	else by the ERPNext record's link back (which then restores the forward link)."""
-	linked = frappe.db.get_value(doctype, name, link_field)
-	if linked and frappe.db.exists(target, linked):
+	else by the ERPNext record's link back (which then restores the forward link).
+
+	The CRM record's row is locked first and every read here is a locking one (it sees what
+	other transactions committed since this one began): two deals of one company invoiced at
+	the same moment make one Customer, the second waiting for the first and then finding it."""
+	linked = frappe.db.get_value(doctype, name, link_field, for_update=True)
+	if linked and frappe.db.get_value(target, linked, "name", for_update=True):
+		if not frappe.db.exists(target, linked):
+			_made_at_the_same_moment(target, name)
 		return linked
-	found = frappe.db.get_value(target, {back_field: name}, "name") if back_field else None
+	found = frappe.db.get_value(target, {back_field: name}, "name", for_update=True) if back_field else None
+	if found and not frappe.db.exists(target, found):
+		_made_at_the_same_moment(target, name)
 	if found:
 		frappe.db.set_value(doctype, name, link_field, found, update_modified=False)
 	return found
+
+
+def _made_at_the_same_moment(target: str, name: str):
+	"""The ERPNext record was created by another transaction that committed while this one
+	waited for the lock: this transaction's snapshot cannot see it, and ERPNext's own reads
+	of it would find nothing. A clear refusal; pressed again, the action finds it."""
+	frappe.throw(
+		_("{0} for {1} was created by another action at the same moment: try again.").format(_(target), name),
+		frappe.TimestampMismatchError,
+		title=_("Changed at the Same Moment"),
+	)
 
 
 def _create_linked(source, link_field: str, values: dict) -> str:

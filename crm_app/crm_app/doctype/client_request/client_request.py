@@ -61,16 +61,18 @@ class ClientRequest(Document):
 		"""The same request was sent again (a double click, a resent form): it is the
 		request already received, and opens nothing new. The database's unique key on
 		`request_key` decides, so two sends at the same moment make one request."""
+		# a locking read: it sees the request another transaction has just committed, which
+		# this transaction's snapshot does not
 		existing = frappe.db.sql(
-			"select name from `tabClient Request` where request_key = %s lock in share mode",
+			"""select name, deal, client_company, client_contact from `tabClient Request`
+			where request_key = %s lock in share mode""",
 			self.request_key,
+			as_dict=True,
 		)
 		if not existing:
 			raise e
 		self.flags.repeated_request = True
-		self.update(
-			frappe.db.get_value("Client Request", existing[0][0], ["name", *RESULT_FIELDS], as_dict=True)
-		)
+		self.update(existing[0])
 
 
 RESULT_FIELDS = ("deal", "client_company", "client_contact")
