@@ -296,13 +296,19 @@ def confirm_payment(deal):
 def as_administrator(fn, *args):
 	"""Run ERPNext code that checks the session user's rights itself (its mapping functions
 	and validations, which take no ignore_permissions) for the user taking a transition the
-	workflow has already allowed; returns what `fn` returns."""
-	user = frappe.session.user
+	workflow has already allowed; returns what `fn` returns.
+
+	`frappe.set_user` also replaces the session's id and data and the request's form: all
+	three are put back, or the request would answer with the cookie of a session named
+	"Administrator" and the browser's own session would be lost."""
+	local = frappe.local
+	user, sid, data, form_dict = local.session.user, local.session.sid, local.session.data, local.form_dict
 	frappe.set_user("Administrator")
 	try:
 		return fn(*args)
 	finally:
 		frappe.set_user(user)
+		local.session.sid, local.session.data, local.form_dict = sid, data, form_dict
 
 
 # --- Ship Goods -------------------------------------------------------------------------------

@@ -158,3 +158,138 @@ def own_column_totals(user: str) -> list:
 	responsible = grouped(deal.responsible == user)
 	owned = grouped((deal.owner == user) & ((deal.responsible != user) | deal.responsible.isnull()))
 	return responsible + owned
+
+
+# --- the board page ---------------------------------------------------------------------------
+# Frappe's Kanban view loads every matching deal and draws a card for each (page_length 0):
+# with years of deals the browser freezes. The Deal list's Kanban view leads to the app's page
+# "deal-board" instead (deal_list.js), which asks for one page of cards per column and the
+# columns' counts and sums for all their deals, and writes nothing when it opens.
+
+PAGE_LENGTH = 20
+MAX_PAGE_LENGTH = 100
+PAGE_CARD_FIELDS = [
+	"name",
+	"title",
+	"stage",
+	"client_company",
+	"grand_total",
+	"currency",
+	"responsible",
+	"next_contact_date",
+	"creation",
+]
+
+
+def _board_filters(filters) -> list:
+	filters = frappe.parse_json(filters) if filters else []
+	if isinstance(filters, dict):
+		filters = [[key, "=", value] for key, value in filters.items()]
+	return list(filters or [])
+
+
+def column_cards(stage: str, filters: list, start: int, page_length: int) -> list[dict]:
+	"""One page of a column's cards, the ones a salesperson acts on first: deals with a next
+	contact date (soonest first), then the rest (newest first). Through frappe.get_list, so
+	the user's row rule and the board's filters apply; read from the (stage,
+	next_contact_date, creation) index."""
+	base = [*filters, ["stage", "=", stage]]
+	dated = frappe.get_list(
+		"Deal",
+		filters=[*base, ["next_contact_date", "is", "set"]],
+		fields=PAGE_CARD_FIELDS,
+		order_by="next_contact_date asc, creation desc",
+		limit_start=start,
+		limit_page_length=page_length,
+	)
+	if len(dated) == page_length:
+		return dated
+	if dated or not start:
+		dated_count = start + len(dated)
+	else:
+		dated_count = len(
+			frappe.get_list(
+				"Deal", filters=[*base, ["next_contact_date", "is", "set"]], pluck="name", limit_page_length=0
+			)
+		)
+	rest = frappe.get_list(
+		"Deal",
+		filters=[*base, ["next_contact_date", "is", "not set"]],
+		fields=PAGE_CARD_FIELDS,
+		order_by="creation desc",
+		limit_start=max(0, start - dated_count),
+		limit_page_length=page_length - len(dated),
+	)
+	return dated + rest
+
+
+def company_names(cards: list[dict]) -> dict[str, str]:
+	names = list({c["client_company"] for c in cards if c.get("client_company")})
+	if not names:
+		return {}
+	return dict(
+		frappe.get_list(
+			"Client Company",
+			filters={"name": ("in", names)},
+			fields=["name", "company_name"],
+			as_list=True,
+			limit_page_length=0,
+		)
+	)
+
+
+def _page_length(page_length) -> int:
+	return max(1, min(int(page_length or PAGE_LENGTH), MAX_PAGE_LENGTH))
+
+
+@frappe.whitelist()
+def get_board(filters: str | list | None = None, page_length: int = PAGE_LENGTH) -> dict:
+	"""The board page's first draw: {"columns": [{"stage", "indicator", "count", "amounts":
+	{currency: sum}, "cards": [card], "more": bool}], "company_names": {name: company_name}}.
+	Columns in workflow order; at most `page_length` (1–100, default 20) cards each; counts
+	and sums over all the column's deals under the same filters and row rule. Reads only."""
+	frappe.has_permission("Deal", "read", throw=True)
+	filters = _board_filters(filters)
+	page_length = _page_length(page_length)
+	pipeline = get_pipeline()
+	states = pipeline.states if pipeline else []
+	styles = dict(frappe.get_all("Workflow State", fields=["name", "style"], as_list=True))
+	totals = get_column_totals(filters or None)
+	columns, cards = [], []
+	for stage in states:
+		total = totals.get(stage) or {"count": 0, "amounts": {}}
+		column_cards_ = column_cards(stage, filters, 0, page_length) if total["count"] else []
+		cards += column_cards_
+		columns.append(
+			{
+				"stage": stage,
+				"indicator": INDICATORS.get(styles.get(stage) or "", "Gray").lower(),
+				"count": total["count"],
+				"amounts": total["amounts"],
+				"cards": column_cards_,
+				"more": len(column_cards_) < total["count"],
+			}
+		)
+	return {"columns": columns, "company_names": company_names(cards), "page_length": page_length}
+
+
+@frappe.whitelist()
+def get_column_page(
+	stage: str, filters: str | list | None = None, start: int = 0, page_length: int = PAGE_LENGTH
+) -> dict:
+	"""The next page of one column ("Load more"): {"cards": [card], "company_names": {…}}."""
+	frappe.has_permission("Deal", "read", throw=True)
+	cards = column_cards(stage, _board_filters(filters), max(0, int(start or 0)), _page_length(page_length))
+	return {"cards": cards, "company_names": company_names(cards)}
+
+
+@frappe.whitelist(methods=["POST"])
+def move_card(name: str, stage: str) -> dict:
+	"""A card dropped on another column: the deal's stage changed by a save, as the form and
+	Frappe's own board do — the workflow's transitions, the stage rules and every consequence
+	of the change apply; a refusal comes back as Frappe's message. Returns the card."""
+	deal = frappe.get_doc("Deal", name)
+	deal.check_permission("write")
+	deal.stage = stage
+	deal.save()
+	return {field: deal.get(field) for field in PAGE_CARD_FIELDS}

@@ -131,3 +131,28 @@ class TestVouchersLockTheDealFirst(AccountingTestCase):
 		self.assertTrue(locked)
 		hooks = frappe.get_hooks("doc_events")["Payment Entry"]
 		self.assertIn("crm_app.erpnext_integration.ledger.lock_deals", hooks["before_insert"])
+
+
+class TestPostingKeepsTheSession(AccountingTestCase):
+	def test_as_administrator_puts_the_session_back(self):
+		"""ERPNext code run for a transition as Administrator leaves the request's session (its
+		id is the browser's cookie), data and form as they were."""
+		from crm_app.erpnext_integration.deal_stage import as_administrator
+
+		frappe.set_user(SALES_USER)
+		session = frappe.local.session
+		session.sid, session.data = "browser-session-id", frappe._dict(csrf_token="t")
+		frappe.local.form_dict = frappe._dict(cmd="frappe.model.workflow.apply_workflow")
+		try:
+			self.assertEqual(as_administrator(lambda: frappe.session.user), "Administrator")
+			self.assertEqual(
+				(
+					frappe.session.user,
+					frappe.session.sid,
+					frappe.session.data.csrf_token,
+					frappe.local.form_dict.cmd,
+				),
+				(SALES_USER, "browser-session-id", "t", "frappe.model.workflow.apply_workflow"),
+			)
+		finally:
+			frappe.set_user("Administrator")

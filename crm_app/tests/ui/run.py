@@ -52,21 +52,23 @@ USERS = {
 }
 
 
-def bench_user_maker(site: str):
-	"""Creating users through the local bench (CRM_APP_BENCH), as its owner, if there is one."""
+def bench_script(site: str, script: str):
+	"""A helper script beside this file, run with the local bench's Python (CRM_APP_BENCH) as
+	the bench's owner: a callable taking the script's arguments after the site, or None when
+	the site is not on a bench of this machine."""
 	bench = Path(os.environ.get("CRM_APP_BENCH", "/home/frappe/frappe-bench"))
 	if not (bench / "sites" / site).is_dir():
 		return None
-	helper = Path(__file__).with_name("bench_user.py")
+	helper = Path(__file__).with_name(script)
 	owner = bench.stat().st_uid
 
-	def make(email: str, first_name: str):
-		command = ["../env/bin/python", str(helper), site, email, first_name]
+	def run(*args: str):
+		command = ["../env/bin/python", str(helper), site, *args]
 		if os.getuid() != owner:
 			command = ["runuser", "-u", pwd.getpwuid(owner).pw_name, "--", *command]
 		subprocess.run(command, cwd=bench / "sites", check=True, capture_output=True, text=True)
 
-	return make
+	return run
 
 
 def settings_for_run(rest: Rest, erpnext: bool) -> dict:
@@ -183,7 +185,7 @@ def main() -> int:
 	started = time.monotonic()
 	with sync_playwright() as p:
 		rest = Rest(p, args.base_url, pwd=os.environ.get("CRM_APP_UI_ADMIN_PASSWORD", "admin"))
-		rest.make_bare_user = bench_user_maker(args.site)
+		rest.make_bare_user = bench_script(args.site, "bench_user.py")
 		erpnext = "erpnext" in rest.installed_apps()
 		suffix = secrets.token_hex(3)
 		print(f"== {args.site} at {args.base_url}: ERPNext {'yes' if erpnext else 'no'}, run {suffix}")
@@ -205,6 +207,7 @@ def main() -> int:
 					# the settings again: anything else running on the site (bench tests) may change them
 					rest.set_settings(wanted)
 					world = World(rest, browser, args.base_url, args.site, suffix, erpnext, users, items)
+					world.seed = bench_script(args.site, "bench_seed.py")
 					ok = run_one(world, title, scenario, out)
 					if ok is not None:
 						passed, failed = passed + ok, failed + (not ok)

@@ -191,6 +191,8 @@ def on_doctype_update():
 	table; the board's own-deals totals; the analytics' dates."""
 	frappe.db.add_index("Deal", ["currency", "creation"])
 	frappe.db.add_index("Deal", ["stage", "creation"])
+	# the board page: a column's cards, next contact first, then newest (pipeline.board)
+	frappe.db.add_index("Deal", ["stage", "next_contact_date", "creation"], "board_index")
 	frappe.db.add_index("Deal", FUNNEL_INDEX_COLUMNS, FUNNEL_INDEX)
 	# the board's column totals for a Sales User who sees only their own deals
 	frappe.db.add_index(
