@@ -284,23 +284,12 @@ def deal_list():
 
 
 def board_data():
-	"""What a Deals-by-Stage board shows: per column, the first 20 cards, and the
-	count and amounts of every column (the board's own column totals call)."""
-	from crm_app.pipeline.board import get_column_totals
-	from crm_app.pipeline.workflow import stage_options
+	"""What the board page asks the server when it opens (crm_app.pipeline.board.get_board:
+	per column the first 20 cards and the counts and sums of every column). The browser's
+	side is measured by crm_app/tests/ui/board_benchmark.py."""
+	from crm_app.pipeline.board import get_board
 
-	columns = {
-		stage: frappe.get_list(
-			"Deal",
-			fields=CARD_FIELDS,
-			filters={"stage": stage},
-			order_by="creation desc",
-			limit_page_length=20,
-		)
-		for stage in stage_options()
-	}
-	totals = get_column_totals()
-	return columns, totals
+	return get_board()
 
 
 def as_user(user: str, fn):

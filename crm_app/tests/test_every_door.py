@@ -12,7 +12,7 @@ from frappe.desk.form.assign_to import add as assign
 from crm_app.crm_app.doctype.client_company.client_company import requisites_key
 from crm_app.permissions import doors
 from crm_app.tests import CRMTestCase
-from crm_app.tests.test_mailbox import INBOX, ensure_inbox, raw_mail
+from crm_app.tests.test_mailbox import INBOX, MailboxTestCase, raw_mail
 from crm_app.tests.utils import (
 	api_token,
 	import_csv,
@@ -247,17 +247,7 @@ class TestRepeatedWebRequest(CRMTestCase):
 		self.assertNotEqual(third.deal, first.deal)
 
 
-class TestMailThreading(CRMTestCase):
-	@classmethod
-	def setUpClass(cls):
-		super().setUpClass()
-		cls.account = ensure_inbox()
-
-	def receive(self, raw: bytes):
-		from frappe.email.receive import InboundMail
-
-		return InboundMail(raw, self.account).process()
-
+class TestMailThreading(MailboxTestCase):
 	def first_mail(self, subject: str):
 		sender = f"client-{frappe.generate_hash(length=6)}@client.test"
 		message_id, raw = raw_mail(sender, subject, "Hello")

@@ -23,6 +23,7 @@ import json
 import secrets
 import statistics
 import sys
+import threading
 import time
 
 from run import Client, World, at_once
@@ -96,33 +97,49 @@ class Apps:
 
 
 def phase(apps: Apps, app: str, clients: list[Client], per_client: int) -> dict:
+	"""Every client inserts its deals, then moves each one stage on; a request that fails
+	(a 5xx: Frappe CRM's insert deadlocks under load) is counted, not retried."""
 	inserted: list[list[dict]] = [[] for _ in clients]
+	errors: list[str] = []
+	lock = threading.Lock()
+
+	def attempt(fn):
+		try:
+			return fn()
+		except AssertionError as e:
+			with lock:
+				errors.append(str(e)[:160])
+			return None
 
 	def insert_all(i: int, client: Client):
 		for _ in range(per_client):
-			inserted[i].append(apps.insert(app, client))
+			deal = attempt(lambda: apps.insert(app, client))
+			if deal:
+				inserted[i].append(deal)
 
 	started = time.monotonic()
-	failures = [r for r in at_once([lambda i=i, c=c: insert_all(i, c) for i, c in enumerate(clients)]) if r]
+	at_once([lambda i=i, c=c: insert_all(i, c) for i, c in enumerate(clients)])
 	wall = time.monotonic() - started
-	if failures:
-		raise AssertionError(f"{app} insert: {failures[0]}")
+	insert_errors = len(errors)
 	durations: list[float] = []
 
 	def move_all(i: int, client: Client):
 		for deal in inserted[i]:
 			t0 = time.monotonic()
-			apps.move(app, client, deal)
-			durations.append(time.monotonic() - t0)
+			if attempt(lambda d=deal: apps.move(app, client, d) or True):
+				with lock:
+					durations.append(time.monotonic() - t0)
 
-	failures = [r for r in at_once([lambda i=i, c=c: move_all(i, c) for i, c in enumerate(clients)]) if r]
-	if failures:
-		raise AssertionError(f"{app} stage change: {failures[0]}")
+	at_once([lambda i=i, c=c: move_all(i, c) for i, c in enumerate(clients)])
+	made = sum(len(x) for x in inserted)
 	return {
-		"deals_per_s": len(clients) * per_client / wall,
+		"deals_per_s": made / wall,
 		"insert_wall_s": wall,
-		"change_p50_ms": statistics.median(durations) * 1000,
-		"change_p95_ms": percentile(durations, 0.95) * 1000,
+		"insert_errors": insert_errors,
+		"change_errors": len(errors) - insert_errors,
+		"change_p50_ms": statistics.median(durations) * 1000 if durations else float("nan"),
+		"change_p95_ms": percentile(durations, 0.95) * 1000 if durations else float("nan"),
+		"first_error": errors[0] if errors else None,
 	}
 
 
@@ -164,6 +181,8 @@ def main() -> int:
 			("change_p95_ms", "stage change p95, ms"),
 		):
 			print(f"| {n} | {label} | {ours[key]:.0f} | {theirs[key]:.0f} | {ours[key] / theirs[key]:.2f} |")
+		failed = [f["insert_errors"] + f["change_errors"] for f in (ours, theirs)]
+		print(f"| {n} | failed requests (5xx) | {failed[0]} | {failed[1]} | — |")
 	print(
 		json.dumps(
 			{"site": args.site, "per_client": args.per_client, "rounds": args.rounds, "results": results}
