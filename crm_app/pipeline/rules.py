@@ -51,6 +51,14 @@ OWNED_FIELDS = (
 )  # fmt: skip
 # what the file of a Sales Manager's historical import may give (see append_imported_history)
 IMPORTED_FACTS = ("stage_entered_at", "paid_at")
+# written by the closing documents' numbering outside a save of the deal (its `modified`
+# unchanged): a form opened before a print still holds them empty
+NUMBERED_OUTSIDE_A_SAVE = (
+	"transfer_document_number",
+	"transfer_document_date",
+	"completion_act_number",
+	"completion_act_date",
+)
 
 
 def before_save(deal):
@@ -91,7 +99,8 @@ def check_owned_fields(deal, before):
 	anything but its stored value (empty for a new deal), on every path that saves a deal:
 	the form, REST, `frappe.client.set_value`, `bulk_update`, Data Import (insert or
 	update). A fact recorded by the ledger (`events.record_fact`) may set the invoice link;
-	a Sales Manager's historical import may date its stage (`IMPORTED_FACTS`).
+	a Sales Manager's historical import may date its stage (`IMPORTED_FACTS`); a closing
+	document's number that a copy from before its print holds empty is kept as stored.
 
 	Raises frappe.PermissionError (HTTP 403) naming the fields; nothing is saved."""
 	if deal.flags.stage_fact:
@@ -104,6 +113,9 @@ def check_owned_fields(deal, before):
 		if not before and deal.flags.imported_stage and fieldname in IMPORTED_FACTS:
 			continue
 		stored = before.get(fieldname) if before else None
+		if stored and not deal.get(fieldname) and fieldname in NUMBERED_OUTSIDE_A_SAVE:
+			deal.set(fieldname, stored)  # a copy from before the number was given: kept
+			continue
 		if not _same(df.fieldtype, deal.get(fieldname), stored):
 			changed.append(_(df.label))
 	if changed:
