@@ -59,8 +59,17 @@ class Desk:
 
 	def goto(self, route: str):
 		"""Open a desk route (`/app/...`) and wait until the desk has booted and is idle."""
+		booted = "() => !!(window.frappe && frappe.boot && frappe.boot.user)"
 		self.page.goto(route, wait_until="domcontentloaded")
-		self.page.wait_for_function("() => !!(window.frappe && frappe.boot && frappe.boot.user)")
+		try:
+			self.page.wait_for_function(booted)
+		except Exception:
+			# Frappe's desk now and then stops at its splash screen on the first boot after its
+			# caches were cleared ("frappe.template.compile(...) is not a function"): reloaded
+			# once, as a person would, and noted
+			self.console_errors.append(f"desk did not boot at {route}: reloaded once")
+			self.page.reload(wait_until="domcontentloaded")
+			self.page.wait_for_function(booted)
 		self.wait_idle()
 
 	def open_form(self, doctype: str, name: str | None = None):
