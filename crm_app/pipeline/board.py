@@ -207,11 +207,12 @@ def column_cards(stage: str, filters: list, start: int, page_length: int) -> lis
 	if dated or not start:
 		dated_count = start + len(dated)
 	else:
-		dated_count = len(
-			frappe.get_list(
-				"Deal", filters=[*base, ["next_contact_date", "is", "set"]], pluck="name", limit_page_length=0
-			)
-		)
+		dated_count = frappe.get_list(
+			"Deal",
+			filters=[*base, ["next_contact_date", "is", "set"]],
+			fields=[aggregate("count", "*", "count")],
+			order_by="",
+		)[0].count
 	rest = frappe.get_list(
 		"Deal",
 		filters=[*base, ["next_contact_date", "is", "not set"]],

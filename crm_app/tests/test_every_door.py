@@ -146,6 +146,16 @@ class TestOwnedFields(CRMTestCase):
 			doc.save()
 		self.assertEqual(len(frappe.get_doc("Deal", deal.name).stage_history), 1)
 
+	def test_history_row_saved_on_its_own_refused(self):
+		deal = self.new_deal()
+		row = frappe.get_doc("Deal Stage Log", deal.stage_history[0].name)
+		row.changed_by = "Administrator"
+		with self.assertRaises(frappe.PermissionError):
+			row.save()
+		with self.assertRaises(frappe.PermissionError):
+			row.delete()
+		self.assertEqual(frappe.db.get_value("Deal Stage Log", row.name, "changed_by"), ALICE)
+
 	def test_bulk_edit_refused_and_the_rest_goes_on(self):
 		deal = self.new_deal()
 		other = self.new_deal()

@@ -2,6 +2,7 @@
 # For license information, please see license.txt
 
 import frappe
+from frappe import _
 from frappe.model.document import Document
 
 
@@ -26,10 +27,24 @@ class DealStageLog(Document):
 		stage: DF.Data | None
 	# end: auto-generated types
 
-	pass
+	def validate(self):
+		"""Runs only when a row is saved on its own (REST on the child DocType, a client's
+		`frappe.client.save`): the history is written by the deal's own save (pipeline.rules)."""
+		refuse_direct_write()
+
+	def on_trash(self):
+		refuse_direct_write()
 
 
 def on_doctype_update():
 	"""The Sales Funnel reads the log by stage (reached, lost) and by deal."""
 	frappe.db.add_index("Deal Stage Log", ["stage", "parent"])
 	frappe.db.add_index("Deal Stage Log", ["from_stage"])
+
+
+def refuse_direct_write():
+	frappe.throw(
+		_("The stage history is written by the CRM itself, not by hand."),
+		frappe.PermissionError,
+		title=_("Field Not Editable"),
+	)
