@@ -15,10 +15,11 @@ def before_install():
 
 
 def after_install():
+	from crm_app.analytics.probability import ensure_stage_rows
+	from crm_app.catalog.setup import ensure_units
 	from crm_app.documents.assignment import ensure_assignment_rule
-	from crm_app.documents.setup import ensure_email_templates, ensure_units
+	from crm_app.documents.setup import ensure_email_templates
 	from crm_app.pipeline.board import ensure_board, sync_stage_options
-	from crm_app.pipeline.probability import ensure_stage_rows
 	from crm_app.pipeline.setup import ensure_lost_reasons, ensure_pipeline, let_sales_managers_import
 
 	ensure_pipeline()
@@ -35,7 +36,7 @@ def after_install():
 
 
 def after_migrate():
-	from crm_app.pipeline.probability import ensure_stage_rows
+	from crm_app.analytics.probability import ensure_stage_rows
 	from crm_app.pipeline.setup import let_sales_managers_import, let_transition_roles_read_workflows
 
 	setup_erpnext_integration()

@@ -315,6 +315,72 @@ def check_erpnext_imports() -> list[str]:
 	return problems
 
 
+# The house, floor by floor (the README's "Code layout"): a package imports only packages on
+# lower floors and its own modules; packages on one floor do not import each other. What is
+# on no floor (the DocType module, install, hooks, patches, benchmarks, tests) stands on top.
+FLOORS = {
+	"crm_app.compat": 0,
+	"crm_app.settings": 0,
+	"crm_app.translate": 0,
+	"crm_app.catalog": 1,
+	"crm_app.clients": 1,
+	"crm_app.deals": 1,
+	"crm_app.permissions": 1,
+	"crm_app.pipeline": 2,
+	"crm_app.analytics": 3,
+	"crm_app.erpnext_integration": 3,
+	"crm_app.documents": 4,
+}
+
+
+def floor_of(dotted: str) -> tuple[str | None, int | None]:
+	"""The package (as FLOORS names it) and floor of a dotted module path; (None, None) for
+	what stands on top or outside the app."""
+	for package, floor in FLOORS.items():
+		if dotted == package or dotted.startswith(package + "."):
+			return package, floor
+	return None, None
+
+
+def imported_modules(path: Path) -> list[tuple[int, str]]:
+	"""(line, dotted module) of every import of the app in a file, those inside functions
+	too; `from crm_app.x import y` counts as crm_app.x.y when that is a module."""
+	found = []
+	for node in ast.walk(ast.parse(path.read_text())):
+		if isinstance(node, ast.Import):
+			found += [(node.lineno, a.name) for a in node.names if a.name.startswith("crm_app")]
+		elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("crm_app"):
+			for alias in node.names:
+				sub = f"{node.module}.{alias.name}"
+				found.append((node.lineno, sub if module_path(sub) else node.module))
+	return found
+
+
+def check_layers() -> list[str]:
+	"""Arrows one way: no import from a lower floor to a higher one or across one floor,
+	and no `utils` grab-bag."""
+	problems = []
+	if (APP / "utils").exists():
+		problems.append("crm_app/utils/ exists: each module belongs to the package of its element")
+	for path in python_files():
+		if "tests" in path.relative_to(APP).parts or path.name.startswith("test_"):
+			continue
+		dotted = ".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+		package, floor = floor_of(dotted)
+		if package is None:
+			continue
+		for line, target in imported_modules(path):
+			other, other_floor = floor_of(target)
+			if other == package:
+				continue
+			if other is None or other_floor >= floor:
+				problems.append(
+					f"{path.relative_to(ROOT)}:{line} ({package}, floor {floor}) imports {target}"
+					f" ({other or 'the top'}, floor {other_floor if other else 'top'})"
+				)
+	return problems
+
+
 STAGE_FIELD = "stage"
 DIRECT_WRITES = {"db_set", "set_value", "set_single_value"}
 
@@ -714,6 +780,7 @@ ALL_CHECKS = (
 	check_reports,
 	check_hooks,
 	check_erpnext_imports,
+	check_layers,
 	check_stage_written_by_save_only,
 	check_translated_messages,
 	check_dashboards,

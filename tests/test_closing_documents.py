@@ -8,10 +8,10 @@ import json
 import pytest
 from jinja2.sandbox import SandboxedEnvironment
 
-from crm_app.utils import payment_qr
-from crm_app.utils.countries import country_for_print
-from crm_app.utils.print_context import build_context
-from crm_app.utils.units import default_rows, find_unit, unit_text
+from crm_app.catalog.units import default_rows, find_unit, unit_text
+from crm_app.documents import payment_qr
+from crm_app.documents.countries import country_for_print
+from crm_app.documents.print_context import build_context
 from tests.test_print_formats import FORMATS, HOSTILE, SELLER
 
 UNITS = default_rows()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from crm_app.utils import company_registry as card
+from crm_app.clients.registry import card
 
 SAMPLES = json.loads(
 	(Path(__file__).resolve().parent.parent / "crm_app" / "tests" / "registry_samples.json").read_text()
@@ -159,7 +159,7 @@ def test_status_alerts():
 
 
 def test_shorten_cuts_at_a_word_and_marks_the_cut():
-	from crm_app.utils.company_registry import shorten
+	from crm_app.clients.registry.card import shorten
 
 	assert shorten("ООО Ромашка", 140) == "ООО Ромашка"
 	long = "ФЕДЕРАЛЬНОЕ ГОСУДАРСТВЕННОЕ БЮДЖЕТНОЕ УЧРЕЖДЕНИЕ " * 5

@@ -1,6 +1,6 @@
 import pytest
 
-from crm_app.utils.contact_info import (
+from crm_app.clients.contact_info import (
 	ContactInfoError,
 	build_full_name,
 	clean_extension,

@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from crm_app.utils.deal_totals import (
+from crm_app.deals.totals import (
 	LineInput,
 	compute_line,
 	compute_totals,

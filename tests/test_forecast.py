@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from crm_app.pipeline.forecast import (
+from crm_app.analytics.forecast import (
 	NO_CLOSE_DATE,
 	ClosedGroup,
 	achieved,

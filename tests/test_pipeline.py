@@ -3,19 +3,21 @@
 import json
 from pathlib import Path
 
-from crm_app.pipeline.funnel import (
-	STAGE_SECONDS_FIELDS,
+from crm_app.analytics.funnel import (
 	FactGroup,
 	StageLog,
 	aggregate_groups,
 	aggregate_logs,
 	assemble_funnel,
 	conversion,
+	funnel_pairs,
+)
+from crm_app.pipeline.facts import (
+	STAGE_SECONDS_FIELDS,
 	decode_stage_set,
 	encode_stage_set,
 	funnel_facts,
 	funnel_key,
-	funnel_pairs,
 )
 from crm_app.pipeline.stages import (
 	CREDITED,

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from jinja2.sandbox import SandboxedEnvironment
 
-from crm_app.utils.print_context import amount_in_words, build_context, format_amount
+from crm_app.documents.print_context import amount_in_words, build_context, format_amount
 
 FORMATS = Path(__file__).parent.parent / "crm_app" / "crm_app" / "print_format"
 HOSTILE = "<img src=x onerror=alert(1)>"

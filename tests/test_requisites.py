@@ -1,7 +1,7 @@
 import pytest
 from stdnum.ru import ogrn as stdnum_ogrn
 
-from crm_app.utils.requisites import (
+from crm_app.clients.requisites import (
 	LEGAL_ENTITY,
 	SOLE_PROPRIETOR,
 	RequisiteError,

@@ -136,3 +136,24 @@ def test_message_check_catches_untranslated(tmp_path, monkeypatch):
 	monkeypatch.setattr(sc, "ROOT", tmp_path)
 	monkeypatch.setattr(sc, "python_files", lambda: [bad])
 	assert sc.check_translated_messages() == ["crm_app/bad.py:2 untranslated message"]
+
+
+def test_layer_check_catches_an_arrow_back_up_and_across(tmp_path, monkeypatch):
+	app = tmp_path / "crm_app"
+	for package in ("pipeline", "analytics", "erpnext_integration", "clients"):
+		(app / package).mkdir(parents=True)
+		(app / package / "__init__.py").write_text("")
+	(app / "pipeline" / "rules.py").write_text("def f():\n\tfrom crm_app.analytics import cards\n")
+	(app / "analytics" / "cards.py").write_text("from crm_app.erpnext_integration.ledger import x\n")
+	(app / "erpnext_integration" / "ledger.py").write_text("from crm_app.clients import requisites\n")
+	(app / "clients" / "requisites.py").write_text("from crm_app.clients.contacts import y\n")
+	files = sorted(app.rglob("*.py"))
+	monkeypatch.setattr(sc, "ROOT", tmp_path)
+	monkeypatch.setattr(sc, "APP", app)
+	monkeypatch.setattr(sc, "python_files", lambda: files)
+	problems = sc.check_layers()
+	assert any(p.startswith("crm_app/pipeline/rules.py:2") and "analytics" in p for p in problems), problems
+	assert any(p.startswith("crm_app/analytics/cards.py:1") for p in problems), problems
+	assert len(problems) == 2, problems  # downward and within a package: allowed
+	(app / "utils").mkdir()
+	assert any("utils" in p for p in sc.check_layers())

@@ -14,8 +14,8 @@ from datetime import timedelta
 import frappe
 from frappe.utils import add_days, flt, get_datetime, getdate, now_datetime
 
-from crm_app.pipeline.funnel import funnel_facts
-from crm_app.pipeline.probability import DEFAULTS as DEFAULT_PROBABILITIES
+from crm_app.analytics.probability import DEFAULTS as DEFAULT_PROBABILITIES
+from crm_app.pipeline.facts import funnel_facts
 from crm_app.pipeline.setup import LOST_REASONS, ensure_lost_reasons
 
 PREFIX = "BENCH-"

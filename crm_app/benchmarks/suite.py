@@ -22,7 +22,7 @@ from frappe.model.workflow import apply_workflow
 from frappe.utils import add_days, getdate
 
 from crm_app.benchmarks import Timer, median_ms, seed
-from crm_app.utils.settings import default_currency
+from crm_app.settings import default_currency
 
 LIST_FIELDS = [
 	"name",
@@ -52,7 +52,7 @@ def indexes() -> dict:
 
 def erpnext_benchmark():
 	"""ERPNext's side of the comparison, imported only where ERPNext is installed."""
-	from crm_app.erpnext_integration import benchmark
+	from crm_app.benchmarks import opportunities as benchmark
 
 	return benchmark
 

@@ -16,9 +16,9 @@ import re
 import frappe
 from frappe.utils import add_days, now_datetime
 
-from crm_app.crm_app.doctype.client_contact.client_contact import find_contact_by_email
+from crm_app.clients.contact_info import ContactInfoError, normalize_email
+from crm_app.clients.contacts import find_contact_by_email
 from crm_app.documents.requests import find_or_create_company, find_or_create_contact
-from crm_app.utils.contact_info import ContactInfoError, normalize_email
 
 SOURCE = "Email"
 

@@ -10,7 +10,7 @@ from frappe.desk.doctype.notification_log.notification_log import make_notificat
 from frappe.utils import add_days, getdate, nowdate
 
 from crm_app.pipeline.stages import GOODS_SHIPPED, LOST
-from crm_app.utils.settings import get_settings
+from crm_app.settings import get_settings
 
 CLOSED_STAGES = (GOODS_SHIPPED, LOST)
 OPEN_STAGES = ("Request Received", "Negotiation")

@@ -1,18 +1,18 @@
 """Requests from the web form "Client Request": the client base is searched first
 (the company by INN, the person by e-mail or phone), then a deal is opened at the
 first stage with source "Web Form". A company created from an INN gets its card from the
-state register when the register is on (documents.company_registry)."""
+state register when the register is on (clients.registry.lookup)."""
 
 import frappe
 from frappe import _
 
-from crm_app.crm_app.doctype.client_contact.client_contact import (
+from crm_app.clients.contacts import (
 	find_contact_by_email,
 	find_contact_by_phone,
 )
-from crm_app.documents import company_registry
+from crm_app.clients.registry import lookup as company_registry
+from crm_app.clients.requisites import LEGAL_ENTITY, SOLE_PROPRIETOR
 from crm_app.pipeline.events import all_or_nothing
-from crm_app.utils.requisites import LEGAL_ENTITY, SOLE_PROPRIETOR
 
 
 def find_or_create_company(request) -> str:

@@ -4,7 +4,7 @@ import frappe
 from frappe.utils import add_days, nowdate
 
 from crm_app.erpnext_integration.settings import posting_enabled
-from crm_app.utils.settings import get_settings
+from crm_app.settings import get_settings
 
 MARK = "<!-- crm-payment-reminder -->"
 

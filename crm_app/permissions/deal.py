@@ -10,7 +10,7 @@ applies `get_permission_query_conditions` to every list query and
 
 import frappe
 
-from crm_app.utils.settings import own_deals_only
+from crm_app.settings import own_deals_only
 
 UNRESTRICTED_ROLES = {"Sales Manager", "System Manager"}
 

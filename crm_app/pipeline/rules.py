@@ -13,11 +13,11 @@ import frappe
 from frappe import _
 from frappe.utils import cint, cstr, flt, get_datetime, getdate, now_datetime, time_diff_in_seconds
 
+from crm_app.clients.registry.card import REFUSED_STATUSES, WARNED_STATUSES
 from crm_app.pipeline.events import FACT, IMPORT, USER, StageChange
-from crm_app.pipeline.funnel import funnel_facts
+from crm_app.pipeline.facts import funnel_facts
 from crm_app.pipeline.stages import GOODS_SHIPPED, INVOICE_ISSUED, INVOICE_PAID, LOST, REQUEST_RECEIVED
 from crm_app.pipeline.workflow import get_pipeline
-from crm_app.utils.company_registry import REFUSED_STATUSES, WARNED_STATUSES
 
 FROZEN_DEAL_FIELDS = ("client_company", "currency", "prices_include_vat")
 HISTORY_FIELDS = (
@@ -173,7 +173,7 @@ def check_stage_entry(deal):
 
 def check_client_status(deal):
 	"""Issue Invoice by a user and the client's Register Status (filled from the state
-	register, crm_app.documents.company_registry): refused for a company liquidated or
+	register, crm_app.clients.registry.lookup): refused for a company liquidated or
 	bankrupt, a warning for one being liquidated or reorganized. A company never checked
 	in the register takes the status of another record with its INN (a second record of a
 	liquidated company, under another KPP, is no way round the refusal)."""
@@ -276,7 +276,7 @@ def rebuild_history(deal, before, change: StageChange):
 
 
 def funnel_fact_values(deal) -> dict:
-	"""The deal's funnel facts, from its stage history (see pipeline.funnel)."""
+	"""The deal's funnel facts, from its stage history (see pipeline.facts)."""
 	rows = deal.get("stage_history")
 	history = ((r.from_stage, r.stage, r.seconds_in_previous_stage, r.changed_at) for r in rows)
 	return funnel_facts(history).as_fields()

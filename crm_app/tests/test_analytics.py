@@ -6,10 +6,10 @@ targets; lost reasons."""
 import frappe
 from frappe.model.workflow import apply_workflow
 
+from crm_app.analytics import cards
 from crm_app.crm_app.report.lost_deals_analysis.lost_deals_analysis import execute as lost_report
 from crm_app.crm_app.report.sales_forecast.sales_forecast import execute as forecast_report
 from crm_app.crm_app.report.sales_performance.sales_performance import execute as performance_report
-from crm_app.pipeline import cards
 from crm_app.pipeline.events import record_fact
 from crm_app.tests import CRMTestCase
 from crm_app.tests.utils import make_company, make_deal, make_item, make_user, set_settings
@@ -213,7 +213,7 @@ class TestCardsAndCharts(AnalyticsTestCase):
 	def test_each_user_sees_their_own_figures(self):
 		from frappe.utils import add_months, getdate, nowdate
 
-		from crm_app.pipeline.analytics import quarter_bounds
+		from crm_app.analytics.reports import quarter_bounds
 
 		year = {"from_date": add_months(nowdate(), -12), "to_date": nowdate(), "currency": "RUB"}
 		start, end = quarter_bounds(getdate())
@@ -264,12 +264,12 @@ class TestTargets(AnalyticsTestCase):
 
 class TestProbabilities(AnalyticsTestCase):
 	def test_fixed_then_measured(self):
-		from crm_app.pipeline.probability import measure
+		from crm_app.analytics.probability import measure
 
 		self.assertEqual(
 			frappe.db.get_value("Deal", self.deals["a_open"], ["probability", "expected_amount"]), (30, 600)
 		)
-		from crm_app.pipeline.funnel import funnel_key
+		from crm_app.pipeline.facts import funnel_key
 
 		frappe.db.delete("Deal", {"name": ("not in", list(self.deals.values()))})
 		# twenty more closed deals that reached Negotiation: 16 paid, 4 lost

@@ -4,8 +4,8 @@ taken, the seeded rows are what the app would write, and nothing is left."""
 import frappe
 
 from crm_app.benchmarks import seed, suite
+from crm_app.settings import default_currency
 from crm_app.tests import CRMTestCase
-from crm_app.utils.settings import default_currency
 
 
 class TestBenchmark(CRMTestCase):
@@ -13,7 +13,7 @@ class TestBenchmark(CRMTestCase):
 		seed.cleanup()
 
 	def test_seeded_deals_match_what_the_app_writes(self):
-		from crm_app.crm_app.deal_lines import prepare_lines, set_totals
+		from crm_app.deals.lines import prepare_lines, set_totals
 		from crm_app.pipeline.rules import funnel_fact_values
 
 		seed.ensure_users()

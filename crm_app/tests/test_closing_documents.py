@@ -7,11 +7,11 @@ import re
 
 import frappe
 
+from crm_app.catalog.units import DEFAULT_UNITS
+from crm_app.documents import payment_qr
 from crm_app.documents.closing import closing_documents
 from crm_app.tests import CRMTestCase
 from crm_app.tests.utils import make_company, make_deal, make_item, make_user, outsider_role, set_settings
-from crm_app.utils import payment_qr
-from crm_app.utils.units import DEFAULT_UNITS
 
 SELLER = {
 	"seller_legal_name": 'ООО "Поставщик"',

@@ -14,9 +14,10 @@ import frappe
 from frappe.model.workflow import apply_workflow
 from frappe.utils import now_datetime
 
+from crm_app.clients.registry import lookup as company_registry
+from crm_app.clients.registry.card import DADATA_URL
+from crm_app.clients.registry.lookup import RegistryError
 from crm_app.crm_app.doctype.client_company.client_company import ClientCompany
-from crm_app.documents import company_registry
-from crm_app.documents.company_registry import RegistryError
 from crm_app.pipeline.events import record_fact
 from crm_app.tests import CRMTestCase
 from crm_app.tests.test_client_request import submit
@@ -29,7 +30,6 @@ from crm_app.tests.utils import (
 	outsider_role,
 	random_inn,
 )
-from crm_app.utils.company_registry import DADATA_URL
 
 SAMPLES = json.loads(Path(__file__).with_name("registry_samples.json").read_text())
 LEGAL, SOLE, BRANCHES, EMPTY = "7712345671", "771234567859", "7810987652", "7707083893"

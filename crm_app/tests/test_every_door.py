@@ -9,7 +9,7 @@ import frappe
 import frappe.client
 from frappe.desk.form.assign_to import add as assign
 
-from crm_app.crm_app.doctype.client_company.client_company import requisites_key
+from crm_app.clients.requisites import requisites_key
 from crm_app.permissions import doors
 from crm_app.tests import CRMTestCase
 from crm_app.tests.test_mailbox import INBOX, MailboxTestCase, raw_mail

@@ -385,9 +385,9 @@ class TestCustomStage(PipelineTestCase):
 	def test_custom_stage_everywhere_and_after_migrate(self):
 		from frappe.model.sync import sync_for
 
+		from crm_app.analytics.probability import ensure_stage_rows
 		from crm_app.crm_app.report.sales_funnel.sales_funnel import execute
 		from crm_app.patches.v0_1.create_deal_pipeline import execute as pipeline_patch
-		from crm_app.pipeline.probability import ensure_stage_rows
 
 		# what `bench migrate` does to the app's records: DocTypes and standard files re-synced,
 		# the pipeline patch (re-)run

@@ -72,8 +72,8 @@ class TestDealImport(CRMTestCase):
 	def test_a_deal_imported_as_paid_counts_on_its_own_date(self):
 		from frappe.utils import add_months, get_datetime, get_first_day, nowdate
 
-		from crm_app.pipeline.cards import paid_this_month
-		from crm_app.utils.settings import default_currency
+		from crm_app.analytics.cards import paid_this_month
+		from crm_app.settings import default_currency
 
 		last_month = f"{add_months(get_first_day(nowdate()), -1)} 10:00:00"
 		this_month = f"{get_first_day(nowdate())} 10:00:00"

@@ -19,7 +19,7 @@ from frappe.model.workflow import apply_workflow
 from frappe.utils import add_days, get_datetime, nowdate
 
 from crm_app.pipeline.board import BOARD_NAME
-from crm_app.pipeline.funnel import decode_stage_set
+from crm_app.pipeline.facts import decode_stage_set
 from crm_app.pipeline.stages import PAID_STAGES
 from crm_app.tests import CRMTestCase
 from crm_app.tests.test_notifications import outgoing_account

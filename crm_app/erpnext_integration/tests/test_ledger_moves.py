@@ -294,7 +294,7 @@ class TestReconciliation(LedgerMovesTestCase):
 
 class TestPaidThisMonth(LedgerMovesTestCase):
 	def test_a_cancelled_payment_leaves_the_card(self):
-		from crm_app.pipeline.cards import paid_this_month
+		from crm_app.analytics.cards import paid_this_month
 
 		deal = self.invoiced_deal()
 		start = paid_this_month()["value"]

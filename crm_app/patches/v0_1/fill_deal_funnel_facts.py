@@ -6,7 +6,7 @@ from itertools import groupby
 
 import frappe
 
-from crm_app.pipeline.funnel import funnel_facts
+from crm_app.pipeline.facts import funnel_facts
 
 BATCH = 2000
 

@@ -3,7 +3,7 @@ every deal's probability and expected amount."""
 
 import frappe
 
-from crm_app.pipeline.probability import measure
+from crm_app.analytics.probability import measure
 from crm_app.pipeline.rules import refresh_funnel_facts
 from crm_app.pipeline.stages import LOST
 

@@ -1,4 +1,4 @@
-from crm_app.documents.setup import ensure_units
+from crm_app.catalog.setup import ensure_units
 
 
 def execute():

@@ -5,7 +5,7 @@ so they can be merged by hand."""
 
 import frappe
 
-from crm_app.crm_app.doctype.client_company.client_company import requisites_key
+from crm_app.clients.requisites import requisites_key
 
 
 def execute():

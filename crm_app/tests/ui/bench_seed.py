@@ -15,7 +15,7 @@ def main(site: str, what: str, *extra: str):
 	try:
 		frappe.local.conf.throttle_user_limit = 10**9  # this process only: the seed's users
 		from crm_app.benchmarks import seed
-		from crm_app.utils.settings import default_currency
+		from crm_app.settings import default_currency
 
 		if what == "clean":
 			seed.cleanup()

@@ -4,6 +4,6 @@
 frappe.provide("frappe.dashboards.chart_sources");
 
 frappe.dashboards.chart_sources["Deals by Stage"] = {
-	method: "crm_app.pipeline.cards.deals_by_stage_chart",
+	method: "crm_app.analytics.cards.deals_by_stage_chart",
 	filters: [],
 };

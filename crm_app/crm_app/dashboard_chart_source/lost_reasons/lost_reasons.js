@@ -4,6 +4,6 @@
 frappe.provide("frappe.dashboards.chart_sources");
 
 frappe.dashboards.chart_sources["Lost Reasons"] = {
-	method: "crm_app.pipeline.cards.lost_reasons_chart",
+	method: "crm_app.analytics.cards.lost_reasons_chart",
 	filters: [],
 };

@@ -5,7 +5,7 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
-from crm_app.utils.settings import default_uom, default_vat_rate
+from crm_app.settings import default_uom, default_vat_rate
 
 
 class CatalogItem(Document):

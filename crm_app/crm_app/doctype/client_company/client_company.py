@@ -5,9 +5,10 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
-from crm_app.documents import company_registry
-from crm_app.utils.imports import skip_creation_version
-from crm_app.utils.validation import clean_email, clean_phone, clean_requisites
+from crm_app.clients.imports import skip_creation_version
+from crm_app.clients.registry import lookup as company_registry
+from crm_app.clients.requisites import requisites_key
+from crm_app.clients.validation import clean_email, clean_phone, clean_requisites
 
 
 class ClientCompany(Document):
@@ -61,7 +62,7 @@ class ClientCompany(Document):
 	def fill_from_registry(self) -> list[str]:
 		"""Fill the empty fields and the register status from the state register by the
 		INN (and KPP); saves a saved company. Needs write permission. Returns the labels
-		of the fields filled. See crm_app.documents.company_registry."""
+		of the fields filled. See crm_app.clients.registry.lookup."""
 		return company_registry.fill_from_registry(self)
 
 	def set_requisites_key(self):
@@ -109,9 +110,3 @@ class ClientCompany(Document):
 				exc=frappe.DuplicateEntryError,
 				title=_("Duplicate Client Company"),
 			)
-
-
-def requisites_key(inn: str | None, kpp: str | None) -> str | None:
-	"""The unique key of a company's requisites: "INN/KPP" ("INN/" without a KPP), None
-	without an INN."""
-	return f"{inn}/{kpp or ''}" if inn else None

@@ -8,8 +8,8 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import cstr, nowdate
 
-from crm_app.utils import requisites
-from crm_app.utils.validation import clean_email, clean_phone, throw_invalid
+from crm_app.clients import requisites
+from crm_app.clients.validation import clean_email, clean_phone, throw_invalid
 
 
 class ClientRequest(Document):

@@ -6,7 +6,7 @@ frappe.ui.form.on("CRM App Settings", {
 		frm.add_custom_button(__("Measure Now"), () => {
 			frappe
 				.call({
-					method: "crm_app.pipeline.probability.measure_now",
+					method: "crm_app.analytics.probability.measure_now",
 					freeze: true,
 					freeze_message: __("Measuring the stage probabilities…"),
 				})

@@ -5,9 +5,9 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
-from crm_app.pipeline import probability
-from crm_app.utils import requisites
-from crm_app.utils.validation import clean_requisites, throw_invalid
+from crm_app.analytics import probability
+from crm_app.clients import requisites
+from crm_app.clients.validation import clean_requisites, throw_invalid
 
 
 class CRMAppSettings(Document):

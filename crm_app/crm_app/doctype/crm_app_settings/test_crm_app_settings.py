@@ -118,7 +118,7 @@ class TestEmptySettingsFallBack(CRMTestCase):
 
 	def test_defaults_for_deals_and_items(self):
 		from crm_app.crm_app.doctype.deal.deal import new_deal_defaults
-		from crm_app.utils.settings import default_currency, default_uom, default_vat_rate, phone_region
+		from crm_app.settings import default_currency, default_uom, default_vat_rate, phone_region
 
 		self.empty("default_currency", "default_vat_rate", "default_uom", "default_phone_region")
 		self.assertEqual(default_currency(), frappe.db.get_default("currency"))

@@ -5,13 +5,14 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
-from crm_app.crm_app.deal_lines import catalog_defaults, check_lines, prepare_lines, set_totals
-from crm_app.pipeline import probability, save_path
+from crm_app.analytics import probability
+from crm_app.analytics.reports import PERFORMANCE_INDEX
+from crm_app.deals.lines import catalog_defaults, check_lines, prepare_lines, set_totals
 from crm_app.pipeline import rules as stage_rules
-from crm_app.pipeline.analytics import PERFORMANCE_INDEX
+from crm_app.pipeline import save_path
 from crm_app.pipeline.events import all_or_nothing
-from crm_app.pipeline.funnel import STAGE_SECONDS_FIELDS
-from crm_app.utils.settings import default_currency, get_settings
+from crm_app.pipeline.facts import STAGE_SECONDS_FIELDS
+from crm_app.settings import default_currency, get_settings
 
 
 class Deal(Document):
@@ -93,7 +94,7 @@ class Deal(Document):
 			self.set(fieldname, defaults[fieldname])
 
 	def onload(self):
-		from crm_app.documents.company_registry import company_status_alert
+		from crm_app.clients.registry.lookup import company_status_alert
 
 		self.set_onload("company_status_alert", company_status_alert(self.client_company))
 
@@ -201,7 +202,7 @@ def on_doctype_update():
 	frappe.db.add_index(
 		"Deal", ["owner", "stage", "currency", "grand_total", "responsible"], "owner_board_index"
 	)
-	# the sales analytics, each query read from an index alone (pipeline.analytics)
+	# the sales analytics, each query read from an index alone (analytics.reports)
 	for name, columns in ANALYTICS_INDEXES.items():
 		frappe.db.add_index("Deal", columns, name)
 

@@ -23,7 +23,7 @@ class SalesTarget(Document):
 	# end: auto-generated types
 
 	def before_validate(self):
-		from crm_app.utils.settings import default_currency
+		from crm_app.settings import default_currency
 
 		self.currency = self.currency or default_currency()
 

@@ -4,13 +4,13 @@
 """Lost Deals Analysis: the deals lost in the period (and still lost) by reason and by the
 stage they were lost from — how many, their amount, their share of the period's lost
 deals — with a chart by reason. One currency at a time; one aggregate query over the
-deals' facts (pipeline.analytics)."""
+deals' facts (analytics.reports)."""
 
 import frappe
 from frappe import _
 from frappe.utils import flt
 
-from crm_app.pipeline import analytics
+from crm_app.analytics import reports as analytics
 
 
 def execute(filters=None):

@@ -5,14 +5,14 @@
 (count, pipeline amount, weighted by their stage's probability, the part already invoiced),
 what was paid in that month, and the sales targets falling in it (prorated by days); a
 row "No Close Date" holds the open deals without an expected close date. One currency at a
-time; two aggregate queries over the deals' facts (pipeline.analytics)."""
+time; two aggregate queries over the deals' facts (analytics.reports)."""
 
 import frappe
 from frappe import _
 from frappe.utils import flt
 
-from crm_app.pipeline import analytics
-from crm_app.pipeline.forecast import NO_CLOSE_DATE, months_between
+from crm_app.analytics import reports as analytics
+from crm_app.analytics.forecast import NO_CLOSE_DATE, months_between
 
 AMOUNTS = ("pipeline_amount", "weighted_amount", "committed_amount", "paid_amount", "target_amount")
 

@@ -7,7 +7,7 @@ stage, the average time spent in it, and where lost deals were lost from.
 
 One aggregate pass over Deal, read from a covering index: the deals are grouped
 by their stage and their funnel facts (stages reached and left, stage of the last
-loss, under one integer key: see pipeline.funnel), with counts, amounts and the
+loss, under one integer key: see pipeline.facts), with counts, amounts and the
 seconds spent in each standard stage summed per group; the few groups are
 combined in Python. The history
 table is read only for stages a site added itself, and then only their rows.
@@ -18,17 +18,12 @@ from frappe import _
 from frappe.query_builder.functions import Count, Min, Sum
 from frappe.utils import add_days, flt, getdate
 
+from crm_app.analytics.funnel import FactGroup, FunnelAggregates, aggregate_groups, assemble_funnel
+from crm_app.analytics.reports import currency_column
 from crm_app.permissions.deal import restricted_user_criterion
-from crm_app.pipeline.analytics import currency_column
-from crm_app.pipeline.funnel import (
-	STAGE_SECONDS_FIELDS,
-	FactGroup,
-	FunnelAggregates,
-	aggregate_groups,
-	assemble_funnel,
-)
+from crm_app.pipeline.facts import STAGE_SECONDS_FIELDS
 from crm_app.pipeline.workflow import stage_options
-from crm_app.utils.settings import default_currency
+from crm_app.settings import default_currency
 
 
 def execute(filters=None):

@@ -124,7 +124,7 @@ class TestSalesFunnel(CRMTestCase):
 
 	def test_facts_on_the_deals_agree_with_the_history(self):
 		"""The per-deal facts the report reads give what the history rows give."""
-		from crm_app.pipeline.funnel import StageLog, aggregate_logs, assemble_funnel
+		from crm_app.analytics.funnel import StageLog, aggregate_logs, assemble_funnel
 		from crm_app.pipeline.workflow import stage_options
 
 		deals = frappe.get_all(

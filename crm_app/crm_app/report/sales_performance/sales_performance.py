@@ -6,14 +6,14 @@ Invoice Paid in the period and still paid), lost (entered Lost in the period and
 lost), win rate, the amount paid, the average days from creation to payment of the won
 deals, what is open now, the target (prorated to the period) and how much of it was
 achieved — and a total row. One currency at a time; aggregate queries over the deals'
-facts (pipeline.analytics)."""
+facts (analytics.reports)."""
 
 import frappe
 from frappe import _
 from frappe.utils import flt, getdate
 
-from crm_app.pipeline import analytics
-from crm_app.pipeline.forecast import achieved, cycle_days, win_rate
+from crm_app.analytics import reports as analytics
+from crm_app.analytics.forecast import achieved, cycle_days, win_rate
 
 
 def execute(filters=None):

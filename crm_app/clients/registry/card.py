@@ -3,7 +3,7 @@
 branch, mapping the status, deciding which of a Client Company's fields to fill.
 
 No Frappe import: the offline tests call these functions directly. The HTTP call, the
-cache, the settings and the permission check are in `crm_app.documents.company_registry`.
+cache, the settings and the permission check are in `crm_app.clients.registry.lookup`.
 
 The service (https://dadata.ru/api/find-party/) takes a POST of JSON
 
@@ -24,8 +24,8 @@ One suggestion per branch of a legal entity (the head office has branch_type MAI
 one for a sole proprietor; an unknown INN gives an empty list.
 """
 
-from crm_app.utils import requisites
-from crm_app.utils.translate import _
+from crm_app.clients import requisites
+from crm_app.translate import _
 
 DADATA_URL = "https://suggestions.dadata.ru/suggestions/api/4_1/rs/findById/party"
 

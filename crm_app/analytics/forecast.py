@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from crm_app.pipeline.funnel import decode_stage_set
+from crm_app.pipeline.facts import decode_stage_set
 from crm_app.pipeline.stages import LOST, PAID_STAGES
 
 MIN_MEASURED_DEALS = 20

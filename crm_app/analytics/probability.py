@@ -15,7 +15,7 @@ from frappe import _
 from frappe.query_builder.functions import Count, Max, Round
 from frappe.utils import add_months, now_datetime
 
-from crm_app.pipeline.forecast import (
+from crm_app.analytics.forecast import (
 	MIN_MEASURED_DEALS,
 	ClosedGroup,
 	effective_probability,
@@ -24,7 +24,7 @@ from crm_app.pipeline.forecast import (
 )
 from crm_app.pipeline.stages import LOST, PAID_STAGES
 from crm_app.pipeline.workflow import pipeline_from, stage_options
-from crm_app.utils.settings import SETTINGS, get_settings
+from crm_app.settings import SETTINGS, get_settings
 
 DEFAULTS = {
 	"Request Received": 10,

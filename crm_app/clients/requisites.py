@@ -14,7 +14,7 @@ import re
 from stdnum.exceptions import ValidationError as StdnumValidationError
 from stdnum.ru import inn as stdnum_inn
 
-from crm_app.utils.translate import _
+from crm_app.translate import _
 
 LEGAL_ENTITY = "Legal Entity"
 SOLE_PROPRIETOR = "Sole Proprietor"
@@ -131,3 +131,9 @@ def validate_correspondent_account(value: str | None, bik: str | None) -> str:
 	if len(bik) == 9 and bik.isdigit() and not _account_key_ok("0" + bik[4:6], account):
 		raise RequisiteError(_("Correspondent account {0} does not match BIK {1}.").format(account, bik))
 	return account
+
+
+def requisites_key(inn: str | None, kpp: str | None) -> str | None:
+	"""The unique key of a company's requisites: "INN/KPP" ("INN/" without a KPP), None
+	without an INN."""
+	return f"{inn}/{kpp or ''}" if inn else None

@@ -5,7 +5,7 @@ empty means DaData's own — and the API token).
 The Frappe side: settings, the HTTP call, the daily cache, permissions and the paths that
 use it — the form's "Fill by INN" (`ClientCompany.fill_from_registry`) and a company created
 from an INN by a web request or a letter (`registry_values`). Reading the answer and deciding
-what to fill is `crm_app.utils.company_registry` (pure, with the request and answer format).
+what to fill is `crm_app.clients.registry.card` (pure, with the request and answer format).
 
 Faults (register off, a bad INN, the service down, slow, refusing the token, rate-limiting,
 failing or answering garbage) are `RegistryError`s with a translated message that names
@@ -22,9 +22,9 @@ import frappe
 from frappe import _
 from frappe.utils import now_datetime
 
-from crm_app.utils import company_registry as card
-from crm_app.utils import requisites
-from crm_app.utils.settings import get_settings
+from crm_app.clients import requisites
+from crm_app.clients.registry import card
+from crm_app.settings import get_settings
 
 TIMEOUT = 5  # seconds for the whole call, answer included; a module constant so that tests can lower it
 MAX_ANSWER = 2_000_000  # bytes: a card is a few kilobytes

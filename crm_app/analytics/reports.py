@@ -19,8 +19,8 @@ from frappe.query_builder import Case, CustomFunction
 from frappe.query_builder.functions import Count, Sum
 from frappe.utils import add_days, getdate
 
+from crm_app.analytics.forecast import month_bounds, prorated
 from crm_app.permissions.deal import restricted_user_criterion
-from crm_app.pipeline.forecast import month_bounds, prorated
 from crm_app.pipeline.stages import INVOICE_ISSUED, LOST, PAID_STAGES
 
 CLOSED_STAGES = (*PAID_STAGES, LOST)
@@ -213,7 +213,7 @@ def report_filters(filters, default_from, default_to) -> frappe._dict:
 	ones; a period that ends before it starts is refused."""
 	from frappe import _
 
-	from crm_app.utils.settings import default_currency
+	from crm_app.settings import default_currency
 
 	filters = frappe._dict(filters or {})
 	filters.currency = filters.currency or default_currency()

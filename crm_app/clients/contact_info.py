@@ -8,7 +8,7 @@ import re
 
 import phonenumbers
 
-from crm_app.utils.translate import _
+from crm_app.translate import _
 
 DEFAULT_REGION = "RU"
 

@@ -3,8 +3,8 @@
 import frappe
 from frappe import _
 
-from crm_app.utils.deal_totals import LineInput, compute_totals, line_errors
-from crm_app.utils.settings import default_uom, seller_pays_vat
+from crm_app.deals.totals import LineInput, compute_totals, line_errors
+from crm_app.settings import default_uom, seller_pays_vat
 
 
 def catalog_defaults(catalog_item: str) -> dict:

@@ -7,16 +7,16 @@ Exposed to Jinja (hooks: jinja methods):
 
 Gathers the seller's requisites (CRM App Settings, or the ERPNext company where the
 settings leave them empty), the buyer's, the units table and the deal's lines, and hands
-them to the pure builders in crm_app.utils (print_context, payment_qr, units, countries).
+them to the pure builders beside it (print_context, payment_qr, countries) and the catalog's units.
 """
 
 import frappe
 from frappe.utils import add_days, formatdate, getdate, nowdate
 
-from crm_app.utils import payment_qr
-from crm_app.utils.countries import country_for_print
-from crm_app.utils.print_context import build_context
-from crm_app.utils.settings import get_settings
+from crm_app.documents import payment_qr
+from crm_app.documents.countries import country_for_print
+from crm_app.documents.print_context import build_context
+from crm_app.settings import get_settings
 
 SELLER_FIELDS = (
 	"legal_name",
@@ -88,7 +88,7 @@ def _context(doc, lines: list[dict], lang: str) -> dict:
 def deal_print_context(doc) -> dict:
 	"""Everything the Deal Invoice and Commercial Offer show, formatted for the print
 	language; `payment_qr` is the invoice's GOST R 56042-2014 QR code as a data: URI
-	(crm_app.utils.payment_qr), or "" for a deal not in RUB or a seller whose bank
+	(crm_app.documents.payment_qr), or "" for a deal not in RUB or a seller whose bank
 	requisites are incomplete."""
 	lang = frappe.local.lang or "en"
 	context = _context(doc, print_lines(doc, lang), lang)

@@ -1,7 +1,7 @@
 """What the Deal Invoice and Commercial Offer print formats show, from plain values.
 
 Pure functions (no Frappe), so the offline tests render the print formats'
-Jinja with sample data. The Frappe side (crm_app.printing) gathers the deal,
+Jinja with sample data. The Frappe side (crm_app.documents.printing) gathers the deal,
 the seller's and the buyer's requisites into dicts and calls `build_context`.
 """
 
@@ -9,8 +9,8 @@ from decimal import Decimal
 
 from num2words import num2words
 
-from crm_app.utils.deal_totals import LineInput, compute_totals, discounted_rate
-from crm_app.utils.units import unit_text
+from crm_app.catalog.units import unit_text
+from crm_app.deals.totals import LineInput, compute_totals, discounted_rate
 
 # Currencies num2words spells with their own units (in Russian and English).
 SPELLED_CURRENCIES = {"RUB", "USD", "EUR"}
@@ -57,7 +57,7 @@ def build_context(
 	rate, discount_percent, vat_rate, vat_exempt; optionally item_type "Product" /
 	"Service", country_of_origin, customs_declaration). `units`: CRM Unit rows (uom,
 	okei_code, short_name_ru); each line prints its unit's short name and OKEI code
-	(crm_app.utils.units). Amounts are recomputed with the same maths as the deal, so
+	(crm_app.catalog.units). Amounts are recomputed with the same maths as the deal, so
 	the printout always matches the deal's totals; net (without VAT) and gross (with
 	VAT) amounts per line serve the transfer document's columns."""
 	items = deal.get("items") or []

@@ -10,7 +10,7 @@ from frappe.utils import add_months, get_first_day, get_last_day, getdate, nowda
 
 from crm_app.permissions.deal import restricted_user_criterion
 from crm_app.pipeline.stages import PAID_STAGES
-from crm_app.utils.settings import default_currency
+from crm_app.settings import default_currency
 
 
 @frappe.whitelist()
@@ -21,7 +21,7 @@ def paid_this_month(filters=None) -> dict:
 	Sales Forecast's "paid" for this month. A payment cancelled later takes the deal out:
 	what counts is the deal's state, never a history row. A Sales User restricted to own
 	deals sees only theirs."""
-	from crm_app.pipeline import analytics
+	from crm_app.analytics import reports as analytics
 
 	frappe.has_permission("Deal", "read", throw=True)
 	start = get_first_day(nowdate())
@@ -34,8 +34,8 @@ def paid_this_month(filters=None) -> dict:
 def win_rate_this_quarter(filters=None) -> dict:
 	"""{"value": %, "fieldtype": "Percent"}: of the deals in the default currency closed
 	this quarter, the share won — paid (and still paid) against lost (and still lost)."""
-	from crm_app.pipeline import analytics
-	from crm_app.pipeline.forecast import win_rate
+	from crm_app.analytics import reports as analytics
+	from crm_app.analytics.forecast import win_rate
 
 	frappe.has_permission("Deal", "read", throw=True)
 	start, end = analytics.quarter_bounds(getdate(nowdate()))
@@ -53,7 +53,7 @@ def win_rate_this_quarter(filters=None) -> dict:
 def weighted_pipeline(filters=None) -> dict:
 	"""{"value": Σ expected amount, "fieldtype": "Currency"}: the open deals in the default
 	currency, each weighted by its stage's probability."""
-	from crm_app.pipeline.analytics import CLOSED_STAGES
+	from crm_app.analytics.reports import CLOSED_STAGES
 
 	frappe.has_permission("Deal", "read", throw=True)
 	deal = frappe.qb.DocType("Deal")
@@ -80,7 +80,7 @@ def _chart(labels: list[str], values: list, name: str) -> dict:
 def lost_reasons_chart(chart_name=None, chart=None, no_cache=None, filters=None, **kwargs) -> dict:
 	"""Chart source "Lost Reasons": deals lost (and still lost) by reason, in the last 12
 	months, as the session user may see them; never cached across users."""
-	from crm_app.pipeline import analytics
+	from crm_app.analytics import reports as analytics
 
 	frappe.has_permission("Deal", "read", throw=True)
 	rows = analytics.lost_by_reason(

@@ -3,8 +3,8 @@
 import frappe
 from frappe import _
 
-from crm_app.utils import contact_info, requisites
-from crm_app.utils.settings import phone_region
+from crm_app.clients import contact_info, requisites
+from crm_app.settings import phone_region
 
 
 def throw_invalid(exc: ValueError, title: str | None = None):
