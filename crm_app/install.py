@@ -17,6 +17,7 @@ def before_install():
 def after_install():
 	from crm_app.analytics.probability import ensure_stage_rows
 	from crm_app.catalog.setup import ensure_units
+	from crm_app.deals.setup import ensure_vat_rates
 	from crm_app.documents.assignment import ensure_assignment_rule
 	from crm_app.documents.setup import ensure_email_templates
 	from crm_app.pipeline.board import ensure_board, sync_stage_options
@@ -32,6 +33,7 @@ def after_install():
 	setup_erpnext_integration()
 	ensure_stage_rows()
 	ensure_units()
+	ensure_vat_rates()
 	frappe.clear_cache()
 
 

@@ -14,12 +14,29 @@ def default_currency() -> str | None:
 
 
 def default_vat_rate() -> float:
+	"""CRM App Settings › Default VAT Rate: the standard rate where VAT Rates has none in
+	force on a document's date (22 on a new site)."""
 	return get_settings().default_vat_rate or 0
 
 
 def seller_pays_vat() -> bool:
-	"""CRM App Settings' VAT Payer (on by default): off, new deal lines carry no VAT."""
-	return bool(get_settings().get("seller_vat_payer", 1))
+	"""False for a seller who is not a VAT payer (CRM App Settings › Tax Regime): their
+	deal lines carry no VAT."""
+	return tax_regime() != "Not a VAT Payer"
+
+
+def tax_regime() -> str:
+	"""CRM App Settings › Tax Regime (crm_app.deals.vat.REGIMES); "General" when unset,
+	"Not a VAT Payer" where only the VAT Payer flag of earlier versions is off."""
+	settings = get_settings()
+	if not settings.get("seller_tax_regime"):
+		return "General" if settings.get("seller_vat_payer", 1) else "Not a VAT Payer"
+	return settings.seller_tax_regime
+
+
+def vat_rate_table() -> list[tuple]:
+	"""CRM App Settings › VAT Rates as (valid from, rate %) pairs; empty when none."""
+	return [(row.valid_from, row.rate) for row in get_settings().get("vat_rates") or []]
 
 
 def default_uom() -> str:

@@ -16,7 +16,7 @@ from frappe.utils import add_days, formatdate, getdate, nowdate
 from crm_app.documents import payment_qr
 from crm_app.documents.countries import country_for_print
 from crm_app.documents.print_context import build_context
-from crm_app.settings import get_settings
+from crm_app.settings import get_settings, seller_pays_vat
 
 SELLER_FIELDS = (
 	"legal_name",
@@ -164,7 +164,7 @@ def upd_status(context: dict) -> int:
 	"""The transfer document's status: 1 (invoice-factura and transfer act) for a VAT payer,
 	and for anyone whose lines carry VAT (a seller who charges VAT issues an
 	invoice-factura, Tax Code art. 173 p. 5); 2 (transfer act only) otherwise."""
-	return 1 if get_settings().get("seller_vat_payer") or not context["without_vat"] else 2
+	return 1 if seller_pays_vat() or not context["without_vat"] else 2
 
 
 def currency_name(currency: str | None, lang: str) -> str:

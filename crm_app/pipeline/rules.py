@@ -80,6 +80,20 @@ def before_save(deal):
 	deal.flags.stage_change = change
 
 
+def issues_invoice(deal, before) -> bool:
+	"""Does this save move the deal to Invoice Issued by the user's own transition (the
+	form, the board, REST, bulk edit; not a voucher recorded elsewhere nor an import)?
+	The deal's lines then take the VAT in force on the invoice's date
+	(crm_app.deals.lines.reprice_at_invoice)."""
+	return bool(
+		before
+		and before.stage != deal.stage
+		and deal.stage == INVOICE_ISSUED
+		and not deal.flags.stage_fact
+		and not deal.flags.imported_stage
+	)
+
+
 def _same(fieldtype: str, a, b) -> bool:
 	if not a and not b:
 		return True

@@ -12,7 +12,15 @@ from crm_app.crm_app.report.sales_forecast.sales_forecast import execute as fore
 from crm_app.crm_app.report.sales_performance.sales_performance import execute as performance_report
 from crm_app.pipeline.events import record_fact
 from crm_app.tests import CRMTestCase
-from crm_app.tests.utils import make_company, make_deal, make_item, make_user, set_settings
+from crm_app.tests.utils import (
+	api_token,
+	make_company,
+	make_deal,
+	make_item,
+	make_user,
+	rest,
+	set_settings,
+)
 
 SELLER_A = "crm-analytics-a@example.com"
 SELLER_B = "crm-analytics-b@example.com"
@@ -233,6 +241,20 @@ class TestCardsAndCharts(AnalyticsTestCase):
 					self.as_user(user, cards.win_rate_this_quarter)["value"], total["win_rate"] or 0
 				)
 		self.assertEqual(sum(self.as_user(SELLER_B, cards.lost_reasons_chart)["datasets"][0]["values"]), 1)
+
+	def test_the_public_paths_answer_over_rest_and_the_deprecated_ones_too(self):
+		"""The cards at their paths (README, "Public methods") and at the paths of 0.1
+		(hooks.py redirects them) give a Sales User the same figure: their own."""
+		token = api_token(SELLER_A)
+		frappe.db.commit()
+		for name in ("weighted_pipeline", "paid_this_month", "win_rate_this_quarter"):
+			with self.subTest(card=name):
+				expected = self.as_user(SELLER_A, getattr(cards, name))["value"]
+				for path in (f"crm_app.analytics.cards.{name}", f"crm_app.pipeline.cards.{name}"):
+					response = rest("get", f"/api/method/{path}", token)
+					self.assertEqual(response.status_code, 200, (path, response.text))
+					self.assertEqual(response.json["message"]["value"], expected, path)
+		self.assertEqual(self.as_user(SELLER_A, cards.weighted_pipeline)["value"], 1190)
 
 
 class TestTargets(AnalyticsTestCase):

@@ -198,6 +198,31 @@ class TestLifecycle(AccountingTestCase):
 					expected,
 				)
 
+	def test_standard_rate_invoices_at_22_and_own_10_stays(self):
+		"""2026: a standard-rate item at 22 % (22/122 of a VAT-included price), the 10 %
+		service at 10 %, each on its Item Tax Template of the VAT account; a line priced
+		under 20 % takes 22 % when the invoice is issued."""
+		deal = self.new_deal(
+			[
+				{"catalog_item": self.product, "qty": 1, "rate": 122},
+				{"catalog_item": self.service, "qty": 1, "rate": 110},
+			],
+			prices_include_vat=1,
+		)
+		frappe.db.set_value("Deal Item", deal.items[0].name, "vat_rate", 20)  # priced in 2025
+		deal = self.to_invoice(deal.name)
+		self.assertEqual([flt(r.vat_rate) for r in deal.items], [22, 10])
+		invoice = frappe.get_doc("Sales Invoice", deal.sales_invoice)
+		self.assertEqual(flt(invoice.total_taxes_and_charges, 2), 32)  # 22/122 of 122 + 10/110 of 110
+		self.assertEqual(flt(invoice.grand_total, 2), 232)
+		templates = [
+			frappe.get_doc("Item Tax Template", row.item_tax_template).taxes[0] for row in invoice.items
+		]
+		self.assertEqual(
+			[(t.tax_type, flt(t.tax_rate)) for t in templates],
+			[(self.vat_account, 22), (self.vat_account, 10)],
+		)
+
 	def test_services_only_need_no_delivery_note(self):
 		deal = self.new_deal([{"catalog_item": self.service, "qty": 1}])
 		self.to_invoice(deal.name)

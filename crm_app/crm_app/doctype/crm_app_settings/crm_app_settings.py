@@ -4,10 +4,12 @@
 import frappe
 from frappe import _
 from frappe.model.document import Document
+from frappe.utils import cint, getdate
 
 from crm_app.analytics import probability
 from crm_app.clients import requisites
 from crm_app.clients.validation import clean_requisites, throw_invalid
+from crm_app.deals import vat
 
 
 class CRMAppSettings(Document):
@@ -19,6 +21,7 @@ class CRMAppSettings(Document):
 	if TYPE_CHECKING:
 		from frappe.types import DF
 
+		from crm_app.crm_app.doctype.crm_vat_rate.crm_vat_rate import CRMVATRate
 		from crm_app.crm_app.doctype.deal_stage_probability.deal_stage_probability import DealStageProbability
 
 		default_currency: DF.Link | None
@@ -44,13 +47,19 @@ class CRMAppSettings(Document):
 		seller_legal_name: DF.Data | None
 		seller_ogrn: DF.Data | None
 		seller_settlement_account: DF.Data | None
+		seller_tax_regime: DF.Literal[
+			"General", "Simplified, VAT 5%", "Simplified, VAT 7%", "Not a VAT Payer"
+		]
+		seller_vat_payer: DF.Check
 		stage_probabilities: DF.Table[DealStageProbability]
+		vat_rates: DF.Table[CRMVATRate]
 	# end: auto-generated types
 
 	def validate(self):
 		self.validate_phone_region()
 		if not 0 <= (self.default_vat_rate or 0) <= 100:
 			frappe.throw(_("Default VAT Rate must be between 0 and 100."), title=_("Invalid Value"))
+		self.validate_vat_rates()
 		# A 12-digit INN is a sole proprietor's; their OGRNIP has 15 digits and no KPP.
 		entity = (
 			requisites.SOLE_PROPRIETOR
@@ -112,6 +121,37 @@ class CRMAppSettings(Document):
 				)
 		except requisites.RequisiteError as e:
 			throw_invalid(e, _("Invalid Bank Details"))
+
+	def validate_vat_rates(self):
+		"""One rate per date, each between 0 and 100. The VAT Payer flag of earlier
+		versions follows the tax regime; a caller that still sets only the flag (REST, an
+		older script) moves the regime to "Not a VAT Payer" or back to "General"."""
+		before = self.get_doc_before_save()
+		payer_set = before and cint(before.seller_vat_payer) != cint(self.seller_vat_payer)
+		if payer_set and before.seller_tax_regime == self.seller_tax_regime:
+			not_payer = self.seller_tax_regime == vat.NOT_A_VAT_PAYER
+			if not cint(self.seller_vat_payer):
+				self.seller_tax_regime = vat.NOT_A_VAT_PAYER
+			elif not_payer:
+				self.seller_tax_regime = vat.GENERAL
+		self.seller_tax_regime = self.seller_tax_regime or vat.GENERAL
+		self.seller_vat_payer = 0 if self.seller_tax_regime == vat.NOT_A_VAT_PAYER else 1
+		seen = set()
+		for row in self.vat_rates:
+			if not 0 <= (row.rate or 0) <= 100:
+				frappe.throw(
+					_("VAT Rates, row {0}: the rate must be between 0 and 100.").format(row.idx),
+					title=_("Invalid Value"),
+				)
+			day = getdate(row.valid_from)
+			if day in seen:
+				frappe.throw(
+					_("VAT Rates, row {0}: another rate is already in force from {1}.").format(
+						row.idx, frappe.utils.formatdate(row.valid_from)
+					),
+					title=_("Invalid Value"),
+				)
+			seen.add(day)
 
 
 def probability_rows(doc) -> list[tuple]:

@@ -7,7 +7,14 @@ from frappe.model.document import Document
 
 from crm_app.analytics import probability
 from crm_app.analytics.reports import PERFORMANCE_INDEX
-from crm_app.deals.lines import catalog_defaults, check_lines, prepare_lines, set_totals
+from crm_app.deals.lines import (
+	catalog_defaults,
+	check_lines,
+	note_repricing,
+	prepare_lines,
+	reprice_at_invoice,
+	set_totals,
+)
 from crm_app.pipeline import rules as stage_rules
 from crm_app.pipeline import save_path
 from crm_app.pipeline.events import all_or_nothing
@@ -123,10 +130,15 @@ class Deal(Document):
 		self.validate_contact()
 		before = self.get_doc_before_save()
 		prepare_lines(self, {row.name: row.catalog_item for row in before.items} if before else {})
+		if before and stage_rules.issues_invoice(self, before):
+			reprice_at_invoice(self)
 		check_lines(self)
 		set_totals(self)
 		stage_rules.before_save(self)
 		probability.apply_to_deal(self)
+
+	def on_update(self):
+		note_repricing(self)
 
 	def validate_workflow(self):
 		"""Frappe's workflow check (may this user take this transition?), except for a fact

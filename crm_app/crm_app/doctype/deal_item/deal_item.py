@@ -23,6 +23,7 @@ class DealItem(Document):
 		parenttype: DF.Data
 		qty: DF.Float
 		rate: DF.Currency
+		standard_vat_rate: DF.Check
 		uom: DF.Data | None
 		vat_amount: DF.Currency
 		vat_exempt: DF.Check
