@@ -19,6 +19,7 @@ def after_install():
 	from crm_app.catalog.setup import ensure_units
 	from crm_app.deals.setup import ensure_vat_rates
 	from crm_app.documents.assignment import ensure_assignment_rule
+	from crm_app.documents.edo import ensure_file_name_length
 	from crm_app.documents.setup import ensure_email_templates
 	from crm_app.pipeline.board import ensure_board, sync_stage_options
 	from crm_app.pipeline.setup import ensure_lost_reasons, ensure_pipeline, let_sales_managers_import
@@ -34,11 +35,13 @@ def after_install():
 	ensure_stage_rows()
 	ensure_units()
 	ensure_vat_rates()
+	ensure_file_name_length()
 	frappe.clear_cache()
 
 
 def after_migrate():
 	from crm_app.analytics.probability import ensure_stage_rows
+	from crm_app.documents.edo import ensure_file_name_length
 	from crm_app.pipeline.setup import let_sales_managers_import, let_transition_roles_read_workflows
 
 	setup_erpnext_integration()
@@ -47,6 +50,7 @@ def after_migrate():
 	# every stage has its forecast probability row, one an admin added included (the
 	# Workflow's on_update adds it; a migrate makes sure)
 	ensure_stage_rows()
+	ensure_file_name_length()
 
 
 def setup_erpnext_integration():
@@ -127,6 +131,7 @@ def ensure_roles():
 
 def before_uninstall():
 	from crm_app.documents.assignment import remove_assignment_rule
+	from crm_app.documents.edo import remove_file_name_length
 	from crm_app.documents.setup import remove_email_templates
 	from crm_app.pipeline.board import remove_board
 	from crm_app.pipeline.setup import remove_data_import_grant, remove_pipeline
@@ -136,6 +141,7 @@ def before_uninstall():
 	remove_data_import_grant()
 	remove_email_templates()
 	remove_assignment_rule()
+	remove_file_name_length()
 	if "erpnext" in frappe.get_installed_apps():
 		from crm_app.erpnext_integration.custom_fields import delete_custom_fields
 

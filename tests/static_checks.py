@@ -335,7 +335,9 @@ FLOORS = {
 
 def floor_of(dotted: str) -> tuple[str | None, int | None]:
 	"""The package (as FLOORS names it) and floor of a dotted module path; (None, None) for
-	what stands on top or outside the app."""
+	what stands on top or outside the app. The app's own `__init__` (its version) is shared."""
+	if dotted == "crm_app":
+		return "crm_app", 0
 	for package, floor in FLOORS.items():
 		if dotted == package or dotted.startswith(package + "."):
 			return package, floor

@@ -31,9 +31,16 @@ class TestClosingDocuments(CRMTestCase):
 	def setUpClass(cls):
 		super().setUpClass()
 		set_settings(**SELLER, prices_include_vat=1, default_vat_rate=20, erpnext_enabled=0)
-		cls.product = make_item(item_name="Насос ЭЦВ", standard_rate=1200, vat_rate=20, uom="Nos").name
+		cls.product = make_item(
+			item_name="Насос ЭЦВ", standard_rate=1200, standard_vat_rate=0, vat_rate=20, uom="Nos"
+		).name
 		cls.service = make_item(
-			item_name="Монтаж", item_type="Service", standard_rate=600, vat_rate=20, uom="Hour"
+			item_name="Монтаж",
+			item_type="Service",
+			standard_rate=600,
+			standard_vat_rate=0,
+			vat_rate=20,
+			uom="Hour",
 		).name
 		frappe.db.set_value("Catalog Item", cls.product, "country_of_origin", "China")
 		cls.company = make_company(company_name="ООО Ромашка", director="Сидоров С. С.").name

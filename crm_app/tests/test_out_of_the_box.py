@@ -141,7 +141,7 @@ class TestOutOfTheBoxWithoutPostings(OutOfTheBoxTestCase):
 		self.assertEqual(deal.responsible, SALES_USER)
 		self.assertEqual(deal.currency, frappe.db.get_default("currency"))
 		self.assertEqual(deal.prices_include_vat, 1)  # the declared default
-		self.assertEqual([row.vat_rate for row in deal.items], [20, 20])
+		self.assertEqual([row.vat_rate for row in deal.items], [22, 22])  # the standard rate of 2026
 		self.assertEqual(deal.grand_total, 2500)
 		self.act(deal.name, "Start Negotiation", SALES_USER)
 		self.act(deal.name, "Issue Invoice", SALES_USER)

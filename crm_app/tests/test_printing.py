@@ -27,7 +27,7 @@ class TestPrintFormats(CRMTestCase):
 			default_vat_rate=20,
 			erpnext_enabled=0,
 		)
-		item = make_item(item_name="Насос ЭЦВ", standard_rate=1200, vat_rate=20).name
+		item = make_item(item_name="Насос ЭЦВ", standard_rate=1200, standard_vat_rate=0, vat_rate=20).name
 		exempt = make_item(item_name="Доставка", standard_rate=300, vat_exempt=1).name
 		company = make_company(company_name=NAME).name
 		cls.deal = make_deal(

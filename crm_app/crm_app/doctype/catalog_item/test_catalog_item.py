@@ -29,7 +29,9 @@ class TestCatalogItem(CRMTestCase):
 			make_item(vat_rate=120)
 
 	def test_effective_vat_rate(self):
-		set_settings(default_vat_rate=20)
+		set_settings(default_vat_rate=22)
 		self.assertEqual(make_item(vat_rate=10).effective_vat_rate(), 10)
-		self.assertEqual(make_item(vat_rate=0).effective_vat_rate(), 20)
+		standard = make_item(vat_rate=0)
+		self.assertEqual(standard.effective_vat_rate("2025-12-31"), 20)  # the rate follows the date
+		self.assertEqual(standard.effective_vat_rate("2026-01-01"), 22)
 		self.assertEqual(make_item(vat_rate=10, vat_exempt=1).effective_vat_rate(), 0)

@@ -25,6 +25,7 @@ class ClientCompany(Document):
 		company_name: DF.Data
 		country: DF.Link | None
 		director: DF.Data | None
+		edo_id: DF.Data | None
 		email: DF.Data | None
 		entity_type: DF.Literal["Legal Entity", "Sole Proprietor"]
 		industry: DF.Data | None

@@ -42,6 +42,7 @@ class CRMAppSettings(Document):
 		seller_chief_accountant: DF.Data | None
 		seller_correspondent_account: DF.Data | None
 		seller_director: DF.Data | None
+		seller_edo_id: DF.Data | None
 		seller_inn: DF.Data | None
 		seller_kpp: DF.Data | None
 		seller_legal_name: DF.Data | None

@@ -102,7 +102,7 @@ class TestDeclaredDefaults(CRMTestCase):
 		frappe.db.set_single_value("CRM App Settings", "default_vat_rate", 0)
 		frappe.db.set_single_value("CRM App Settings", "prices_include_vat", 0)
 		settings_defaults.execute()
-		self.assertEqual(self.stored("default_vat_rate"), 20)
+		self.assertEqual(self.stored("default_vat_rate"), 22)
 		self.assertEqual(self.stored("prices_include_vat"), 1)
 		self.assertEqual(self.stored("offer_validity_days"), 0)
 

@@ -29,6 +29,7 @@ frappe.ui.form.on("Deal", {
 		}
 		if (!frm.is_new() && ["Invoice Paid", "Goods Shipped"].includes(frm.doc.stage)) {
 			frm.add_custom_button(__("Print closing documents"), () => print_closing_documents(frm));
+			frm.add_custom_button(__("Electronic UPD (XML)"), () => electronic_upd(frm));
 		}
 		show_company_alert(frm);
 	},
@@ -170,3 +171,24 @@ function show_company_alert(frm) {
 	const alert = frm.doc.__onload && frm.doc.__onload.company_status_alert;
 	if (alert && alert.message) frm.set_intro(alert.message, alert.indicator || "red");
 }
+
+// The UPD as the FNS exchange file (format 5.03) for the EDO operator, attached to the deal
+function electronic_upd(frm) {
+	frappe
+		.call({
+			method: "crm_app.documents.edo.electronic_upd",
+			args: { deal: frm.doc.name },
+			freeze: true,
+			freeze_message: __("Making the electronic UPD…"),
+		})
+		.then(({ message }) => {
+			if (!message) return;
+			frm.reload_doc();
+			frappe.show_alert({
+				message: __("Electronic UPD {0} is attached to the deal.", [message.file_name]),
+				indicator: "green",
+			});
+			window.open(message.file_url);
+		});
+}
+

@@ -37,7 +37,7 @@ class TestDeal(CRMTestCase):
 		self.assertEqual((deal.items[0].rate, deal.items[0].uom), (999, "box"))
 
 	def test_totals_vat_included(self):
-		item = make_item(standard_rate=100, vat_rate=20)
+		item = make_item(standard_rate=100, standard_vat_rate=0, vat_rate=20)
 		deal = make_deal(
 			prices_include_vat=1,
 			items=[{"catalog_item": item.name, "qty": 3, "rate": 33.33, "discount_percent": 10}],
@@ -48,7 +48,7 @@ class TestDeal(CRMTestCase):
 		self.assertEqual((deal.net_total, deal.vat_total, deal.grand_total), (75.0, 15.0, 90.0))
 
 	def test_totals_vat_added_and_exempt_lines(self):
-		taxed = make_item(standard_rate=1000, vat_rate=20)
+		taxed = make_item(standard_rate=1000, standard_vat_rate=0, vat_rate=20)
 		exempt = make_item(standard_rate=500, vat_exempt=1, vat_rate=20)
 		deal = make_deal(
 			prices_include_vat=0,
@@ -59,7 +59,8 @@ class TestDeal(CRMTestCase):
 		self.assertEqual((deal.net_total, deal.vat_total, deal.grand_total), (2000, 200, 2200))
 
 	def test_totals_are_recomputed_on_save(self):
-		deal = make_deal(prices_include_vat=0)
+		own_rate = make_item(standard_vat_rate=0, vat_rate=20)
+		deal = make_deal(prices_include_vat=0, items=[{"catalog_item": own_rate.name, "qty": 1}])
 		deal.items[0].qty = 5
 		deal.items[0].rate = 10
 		deal.save()

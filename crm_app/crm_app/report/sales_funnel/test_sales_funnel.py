@@ -38,7 +38,7 @@ class TestSalesFunnel(CRMTestCase):
 		)
 		make_user(OWN_USER, ["Sales User"])
 		cls.company = make_company().name
-		item = make_item(standard_rate=100, vat_rate=20).name
+		item = make_item(standard_rate=100, standard_vat_rate=0, vat_rate=20).name
 
 		def deal(qty, responsible="Administrator"):
 			return make_deal(
