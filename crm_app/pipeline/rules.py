@@ -36,6 +36,7 @@ IMPORT_ROLES = {"Sales Manager"}
 # exists on sites with ERPNext.
 OWNED_FIELDS = (
 	"sales_invoice",
+	"paid_amount",
 	"stage_entered_at",
 	"paid_at",
 	"lost_at",

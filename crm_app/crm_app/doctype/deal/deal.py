@@ -55,6 +55,7 @@ class Deal(Document):
 		net_total: DF.Currency
 		next_contact_date: DF.Date | None
 		notes: DF.Text | None
+		paid_amount: DF.Currency
 		paid_at: DF.Datetime | None
 		prices_include_vat: DF.Check
 		probability: DF.Percent
