@@ -442,12 +442,76 @@ def scenario_same_request(world: World, clients: int):
 	assert len(deals) == 1, f"{len(deals)} deals"
 
 
+def statement_text(account: str, number: str, amount: float, inn: str, invoice: str) -> bytes:
+	"""A 1CClientBankExchange statement (windows-1251) of one incoming payment."""
+	day = time.strftime("%d.%m.%Y")
+	lines = [
+		"1CClientBankExchange", "ВерсияФормата=1.03", "Кодировка=Windows", f"ДатаНачала={day}",
+		f"ДатаКонца={day}", f"РасчСчет={account}", "СекцияРасчСчет", f"РасчСчет={account}", "КонецРасчСчет",
+		"СекцияДокумент=Платежное поручение", f"Номер={number}", f"Дата={day}", f"Сумма={amount:.2f}",
+		"ПлательщикСчет=40702810000000000099", f"ПлательщикИНН={inn}", "Плательщик1=Conc payer",
+		f"ПолучательСчет={account}", f"ДатаПоступило={day}",
+		f"НазначениеПлатежа=Оплата по счёту № {invoice}", "КонецДокумента", "КонецФайла",
+	]  # fmt: skip
+	return ("\r\n".join(lines) + "\r\n").encode("cp1251")
+
+
+def scenario_same_statement(world: World, clients: int):
+	"""One statement uploaded by several accountants, booked by all at the same moment:
+	the payment is booked once (the deal's paid amount is the payment's, not a multiple)."""
+	import base64
+
+	account = world.settings().get("seller_settlement_account")
+	company = world.company()
+	inn = world.admin.get_doc("Client Company", company)["inn"]
+	deal = world.deal(world.admin, company)
+	for action in ("Start Negotiation", "Issue Invoice"):
+		status, payload = world.admin.apply(world.admin.get_doc("Deal", deal["name"]), action)
+		assert status == 200, f"{action}: HTTP {status} {json.dumps(payload)[:300]}"
+	deal = world.admin.get_doc("Deal", deal["name"])
+	data = statement_text(account, secrets.token_hex(3), deal["grand_total"], inn, deal["name"])
+	people = [world.client(MANAGER, ["Sales Manager"]) for _ in range(clients)]
+	uploads = []
+	for i, person in enumerate(people):
+		file = person.insert(
+			{"doctype": "File", "file_name": f"statement-{world.suffix}-{i}.txt", "is_private": 1,
+			 "content": base64.b64encode(data).decode(), "decode": 1}
+		)  # fmt: skip
+		uploads.append(
+			person.insert({"doctype": "Bank Statement Upload", "statement_file": file["file_url"]})
+		)
+	assert all(u["lines"][0]["status"] == "Matched" for u in uploads), [
+		u["lines"][0]["status"] for u in uploads
+	]
+	results = at_once(
+		[
+			lambda p=p, u=u: p.request(
+				"POST", "/api/method/run_doc_method",
+				{"dt": "Bank Statement Upload", "dn": u["name"], "method": "book_payments"},
+			)
+			for p, u in zip(people, uploads, strict=True)
+		]
+	)  # fmt: skip
+	errors = server_errors(results)
+	assert not errors, f"not clean: {errors[0]}"
+	statuses = [
+		world.admin.get_doc("Bank Statement Upload", u["name"])["lines"][0]["status"] for u in uploads
+	]
+	assert sorted(statuses) == ["Booked"] + ["Booked Before"] * (clients - 1), f"lines {statuses}"
+	deal = world.admin.get_doc("Deal", deal["name"])
+	assert deal["stage"] == "Invoice Paid", deal["stage"]
+	assert abs(deal["paid_amount"] - deal["grand_total"]) < 0.01, f"paid {deal['paid_amount']}"
+	return f"lines {sorted(statuses)}"
+
+
 def main() -> int:
 	site, base_url = sys.argv[1], sys.argv[2].rstrip("/")
 	world = World(base_url, site)
 	print(f"== {site} at {base_url}: ERPNext {'yes' if world.erpnext else 'no'}, run {world.suffix}")
 	settings = world.settings()
 	wanted = {"own_deals_only": 1}
+	if not settings.get("seller_settlement_account"):  # a bank account for the statements (a valid pair)
+		wanted.update(seller_settlement_account="40702810938000000001", seller_bik="044525225")
 	if world.erpnext:
 		company = settings.get("erpnext_company") or world.admin.get_list("Company", limit=1)[0]["name"]
 		wanted.update(erpnext_enabled=1, erpnext_company=company, submit_invoices=1)
@@ -467,6 +531,10 @@ def main() -> int:
 	]
 	if world.erpnext:
 		scenarios.append(("Confirm Payment racing a Payment Entry", lambda: scenario_payment_race(world, 4)))
+	else:
+		scenarios.append(
+			("one statement booked by 3 accountants at once", lambda: scenario_same_statement(world, 3))
+		)
 	passed = failed = 0
 	started = time.monotonic()
 	try:
