@@ -50,3 +50,14 @@ class TestBenchmark(CRMTestCase):
 		self.assertEqual(
 			frappe.db.count("Client Company", {"email": ("like", "%@bench-import.example.com")}), 0
 		)
+
+	def test_statement_benchmark_at_a_tiny_size(self):
+		from crm_app.benchmarks import statement
+
+		result = statement.run(lines=20)
+		# every tenth payment comes from an unknown payer; half payments are booked too
+		self.assertEqual((result["lines"], result["booked"], result["unmatched"]), (20, 18, 2))
+		self.assertFalse(frappe.db.exists("Deal", {"name": ("like", f"{statement.PREFIX}%")}))
+		self.assertFalse(
+			frappe.db.exists("Bank Statement Upload", {"statement_file": ("like", "%bench-statement%")})
+		)

@@ -21,6 +21,7 @@ Prints `PASS <name>` / `FAIL <name>: <why>` and ends with `Concurrency layer on 
 passed, M failed`; exits non-zero when M > 0.
 """
 
+import datetime
 import http.client
 import ipaddress
 import json
@@ -33,6 +34,7 @@ import threading
 import time
 import traceback
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from urllib.parse import quote, urlencode, urlsplit
 
 DEADLINE = time.monotonic() + float(os.environ.get("CRM_APP_CONCURRENCY_SECONDS", "1200"))
@@ -442,18 +444,25 @@ def scenario_same_request(world: World, clients: int):
 	assert len(deals) == 1, f"{len(deals)} deals"
 
 
+def bank_exchange():
+	"""The app's 1CClientBankExchange module (pure Python: the standard library only), loaded
+	from the checkout: the statements this layer sends are the format the app reads."""
+	import importlib.util
+
+	path = Path(__file__).resolve().parents[2] / "documents" / "bank_exchange.py"
+	spec = importlib.util.spec_from_file_location("crm_bank_exchange", path)
+	module = importlib.util.module_from_spec(spec)
+	sys.modules[spec.name] = module
+	spec.loader.exec_module(module)
+	return module
+
+
 def statement_text(account: str, number: str, amount: float, inn: str, invoice: str) -> bytes:
-	"""A 1CClientBankExchange statement (windows-1251) of one incoming payment."""
-	day = time.strftime("%d.%m.%Y")
-	lines = [
-		"1CClientBankExchange", "ВерсияФормата=1.03", "Кодировка=Windows", f"ДатаНачала={day}",
-		f"ДатаКонца={day}", f"РасчСчет={account}", "СекцияРасчСчет", f"РасчСчет={account}", "КонецРасчСчет",
-		"СекцияДокумент=Платежное поручение", f"Номер={number}", f"Дата={day}", f"Сумма={amount:.2f}",
-		"ПлательщикСчет=40702810000000000099", f"ПлательщикИНН={inn}", "Плательщик1=Conc payer",
-		f"ПолучательСчет={account}", f"ДатаПоступило={day}",
-		f"НазначениеПлатежа=Оплата по счёту № {invoice}", "КонецДокумента", "КонецФайла",
-	]  # fmt: skip
-	return ("\r\n".join(lines) + "\r\n").encode("cp1251")
+	"""A statement (windows-1251) of one incoming payment paying `invoice`."""
+	day = datetime.date.today()
+	payment = {"number": number, "date": day, "amount": amount, "payer_inn": inn, "payer": "Conc payer",
+			   "purpose": f"Оплата по счёту № {invoice}"}  # fmt: skip
+	return bank_exchange().build(account, [payment], day, day)
 
 
 def scenario_same_statement(world: World, clients: int):

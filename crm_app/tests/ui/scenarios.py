@@ -841,6 +841,112 @@ def board_at_scale(w: World):
 	check.done()
 
 
+def bank_exchange():
+	"""The app's 1CClientBankExchange module (pure Python), loaded from the checkout."""
+	import importlib.util
+	import sys
+
+	path = Path(__file__).resolve().parents[2] / "documents" / "bank_exchange.py"
+	spec = importlib.util.spec_from_file_location("crm_bank_exchange", path)
+	module = importlib.util.module_from_spec(spec)
+	sys.modules[spec.name] = module
+	spec.loader.exec_module(module)
+	return module
+
+
+def ensure_company_bank_account(w: World, account: str):
+	"""With ERPNext: the company's Bank Account of the seller's settlement account."""
+	company = w.rest.settings()["erpnext_company"]
+	if w.rest.get_list("Bank Account", filters={"bank_account_no": account, "company": company}):
+		return
+	ledger = w.rest.get_list(
+		"Account", filters={"company": company, "account_type": "Bank", "is_group": 0}, limit=1
+	)
+	if not ledger:
+		parent = w.rest.get_list(
+			"Account", filters={"company": company, "account_name": "Bank Accounts", "is_group": 1}, limit=1
+		)
+		if not parent:
+			raise Skip(f"no Bank Accounts group in the chart of {company} for the settlement account")
+		ledger = [
+			w.rest.insert(
+				{
+					"doctype": "Account",
+					"account_name": "UI Settlement",
+					"parent_account": parent[0]["name"],
+					"company": company,
+					"account_type": "Bank",
+				}
+			)
+		]
+	if not w.rest.exists("Bank", "UI Bank"):
+		w.rest.insert({"doctype": "Bank", "bank_name": "UI Bank"})
+	w.rest.insert(
+		{
+			"doctype": "Bank Account",
+			"account_name": "UI Settlement",
+			"bank": "UI Bank",
+			"account": ledger[0]["name"],
+			"company": company,
+			"is_company_account": 1,
+			"bank_account_no": account,
+		}
+	)
+
+
+def bank_statement(w: World):
+	"""The day's bank statement (1CClientBankExchange, windows-1251) attached to a new Bank
+	Statement Upload in the desk (by the accountant where ERPNext posts, else the Sales
+	Manager): the payment is matched to the deal's invoice on the form, Book Payments books
+	it, and the deal is at Invoice Paid (with ERPNext: through a Payment Entry)."""
+	import datetime
+	import tempfile
+
+	check = Checks()
+	account = w.rest.settings()["seller_settlement_account"]
+	if w.erpnext:
+		ensure_company_bank_account(w, account)
+	company = w.company("Statement")
+	deal = w.deal("sales", company, [("service", 1)])["name"]
+	for action in ("Start Negotiation", "Issue Invoice"):
+		w.rest.apply_workflow("Deal", deal, action)
+	stored = w.deal_doc(deal)
+	invoice = stored.get("sales_invoice") or deal
+	day = datetime.date.today()
+	payment = {"number": w.suffix[:6], "date": day, "amount": stored["grand_total"],
+			   "payer_inn": company["inn"], "payer": company["company_name"],
+			   "purpose": f"Оплата по счёту № {invoice} от {day:%d.%m.%Y}"}  # fmt: skip
+	data = bank_exchange().build(account, [payment], day, day)
+	folder = Path(tempfile.mkdtemp(prefix="crm-ui-statement-"))
+	path = folder / f"kl_to_1c_{w.suffix}.txt"
+	path.write_bytes(data)
+
+	person = w.desk("accounts" if w.erpnext else "manager")
+	person.open_form("Bank Statement Upload")
+	person.control("statement_file").locator("button.btn-attach").click()
+	dialog = person.page.locator(".modal.show").last
+	dialog.locator("input[type=file]").set_input_files(str(path))
+	dialog.locator(".modal-footer .btn-primary").click()
+	expect(dialog).to_be_hidden()
+	person.save()
+	name = person.wait_saved("Bank Statement Upload")
+	upload = w.rest.get_doc("Bank Statement Upload", name)
+	check(upload["account"] == account, f"statement account {upload['account']!r}")
+	lines = upload["lines"]
+	check(len(lines) == 1 and lines[0]["status"] == "Matched", f"lines {lines}")
+	check(lines and lines[0]["deal"] == deal, f"matched to {lines and lines[0]['deal']}, not {deal}")
+	expect(person.form().locator('[data-fieldname="lines"]')).to_contain_text("Matched")
+	person.custom_button("Book Payments")
+	person.wait_idle()
+	expect(person.form().locator('[data-fieldname="lines"]')).to_contain_text("Booked")
+	after = w.deal_doc(deal)
+	check(after["stage"] == "Invoice Paid", f"deal at {after['stage']} after booking")
+	if w.erpnext:
+		payments = w.rest.get_list("Payment Entry", filters={"crm_deal": deal, "docstatus": 1})
+		check(len(payments) == 1, f"payment entries {payments}")
+	check.done()
+
+
 SCENARIOS = [
 	("1 registries and a deal in the forms", registries_and_deal),
 	("2 Kanban board drags", kanban_board),
@@ -851,4 +957,5 @@ SCENARIOS = [
 	("7 public web form to the board", web_form_request),
 	("8 Russian paperwork", russian_paperwork),
 	("9 the board with thousands of deals", board_at_scale),
+	("10 a bank statement pays an invoice", bank_statement),
 ]
