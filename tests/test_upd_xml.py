@@ -9,8 +9,22 @@ from lxml import etree
 
 from crm_app.documents import upd_xml
 
-SHARED = Path(os.environ.get("CRM_APP_SHARED_DIR", Path(__file__).resolve().parents[2] / "shared"))
-XSD = SHARED / "reference" / "fns" / "ON_NSCHFDOPPR_1_997_01_05_03_05.xsd"
+SCHEMA = Path("reference") / "fns" / "ON_NSCHFDOPPR_1_997_01_05_03_05.xsd"
+
+
+def schema_path() -> Path:
+	"""The FNS schema in the reference data beside the checkout (CRM_APP_SHARED_DIR, else a
+	`shared` folder next to the checkout or one of its parents)."""
+	if os.environ.get("CRM_APP_SHARED_DIR"):
+		return Path(os.environ["CRM_APP_SHARED_DIR"]) / SCHEMA
+	root = Path(__file__).resolve().parents[1]
+	for folder in root.parents:
+		if (folder / "shared" / SCHEMA).exists():
+			return folder / "shared" / SCHEMA
+	return root.parent / "shared" / SCHEMA
+
+
+XSD = schema_path()
 GUID = "0f8fad5b-d9cb-469f-a165-70867728950e"
 
 

@@ -445,16 +445,11 @@ def scenario_same_request(world: World, clients: int):
 
 
 def bank_exchange():
-	"""The app's 1CClientBankExchange module (pure Python: the standard library only), loaded
-	from the checkout: the statements this layer sends are the format the app reads."""
-	import importlib.util
+	"""The app's 1CClientBankExchange module (pure Python), loaded from the checkout."""
+	sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+	from app_module import load
 
-	path = Path(__file__).resolve().parents[2] / "documents" / "bank_exchange.py"
-	spec = importlib.util.spec_from_file_location("crm_bank_exchange", path)
-	module = importlib.util.module_from_spec(spec)
-	sys.modules[spec.name] = module
-	spec.loader.exec_module(module)
-	return module
+	return load("documents/bank_exchange.py")
 
 
 def statement_text(account: str, number: str, amount: float, inn: str, invoice: str) -> bytes:

@@ -9,6 +9,7 @@ apply to the site; anything else raised is a failure.
 import csv
 import json
 import re
+import sys
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -843,15 +844,10 @@ def board_at_scale(w: World):
 
 def bank_exchange():
 	"""The app's 1CClientBankExchange module (pure Python), loaded from the checkout."""
-	import importlib.util
-	import sys
+	sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+	from app_module import load
 
-	path = Path(__file__).resolve().parents[2] / "documents" / "bank_exchange.py"
-	spec = importlib.util.spec_from_file_location("crm_bank_exchange", path)
-	module = importlib.util.module_from_spec(spec)
-	sys.modules[spec.name] = module
-	spec.loader.exec_module(module)
-	return module
+	return load("documents/bank_exchange.py")
 
 
 def ensure_company_bank_account(w: World, account: str):
