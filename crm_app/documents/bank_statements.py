@@ -59,10 +59,13 @@ def ledger():
 
 
 def statement_bytes(file_url: str) -> bytes:
+	"""The attached file's bytes as the bank wrote them (File.get_content would hand back
+	text guessed from the bytes, and Frappe 16 guesses windows-1250 for windows-1251)."""
 	file = frappe.get_doc("File", {"file_url": file_url})
-	content = file.get_content()
-	# Frappe hands back text when the bytes read as UTF-8: they were UTF-8
-	return content if isinstance(content, bytes) else content.encode("utf-8")
+	if file.is_remote_file:
+		frappe.throw(_("Attach the bank statement file."), title=_("Bank Statement"))
+	with open(file.get_full_path(), "rb") as f:
+		return f.read()
 
 
 def own_accounts() -> list[str]:

@@ -68,8 +68,8 @@ class TestElectronicUpd(CRMTestCase):
 		file = frappe.get_doc("File", {"file_url": result["file_url"]})
 		self.assertEqual((file.attached_to_doctype, file.attached_to_name), ("Deal", self.deal.name))
 		self.assertTrue(file.is_private)
-		data = file.get_content()
-		data = data if isinstance(data, bytes) else data.encode("cp1251")
+		with open(file.get_full_path(), "rb") as f:  # the bytes as written, not text guessed from them
+			data = f.read()
 		self.assertTrue(data.startswith(b"<?xml version='1.0' encoding='windows-1251'?>"))
 		root = etree.fromstring(data)
 		schema().assertValid(root)
