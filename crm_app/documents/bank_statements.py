@@ -122,9 +122,9 @@ def read_statement(doc):
 	match_lines(doc)
 
 
-def booked_elsewhere(key: str, upload: str | None, lock: bool = False) -> str | None:
-	"""The upload that booked the payment `key` already, if any (a locking read when
-	`lock`: what another booking committed meanwhile is seen)."""
+def booked_elsewhere(key: str, upload: str | None) -> str | None:
+	"""The upload that booked the payment `key` already, if any (what this transaction
+	sees; `claim` is the database's own word at booking)."""
 	line = frappe.qb.DocType("Bank Statement Upload Line")
 	query = (
 		frappe.qb.from_(line)
@@ -132,7 +132,7 @@ def booked_elsewhere(key: str, upload: str | None, lock: bool = False) -> str | 
 		.where((line.payment_key == key) & (line.status == BOOKED) & (line.parent != (upload or "")))
 		.limit(1)
 	)
-	found = [row[0] for row in (query.for_update() if lock else query).run()]
+	found = [row[0] for row in query.run()]
 	return found[0] if found else None
 
 
@@ -240,27 +240,39 @@ def book_in_background(upload: str, user: str):
 		raise
 
 
+def lock_deals(names: list[str]):
+	"""Lock the deals in name order: two statements booked at the same moment take their
+	common deals in one order and wait for each other instead of deadlocking."""
+	deal = frappe.qb.DocType("Deal")
+	frappe.qb.from_(deal).select(deal.name).where(deal.name.isin(names)).orderby(deal.name).for_update().run()
+
+
 def book_now(doc, background: bool = False) -> dict:
-	"""Book the matched lines one by one, each all or nothing (a line that fails stays
-	unmatched with the reason); lines are matched again first (deals change)."""
-	doc.db_set("status", BOOKING)
+	"""Book the matched lines, each all or nothing (a line that fails stays unmatched with
+	the reason), the deals locked first in name order, a hundred at a time; lines are
+	matched again first (deals change)."""
 	match_lines(doc)
 	side = ledger()
-	rows = [r for r in doc.lines if r.status in BOOKABLE]
-	for done, row in enumerate(rows, start=1):
-		frappe.db.savepoint("crm_bank_line")
-		try:
-			book_line(doc, row, side)
-		except frappe.ValidationError as e:
-			frappe.db.rollback(save_point="crm_bank_line")
-			frappe.clear_messages()
-			row.status, row.note = UNMATCHED, str(e)[:140]
-		row.db_update()
-		if background and done % PROGRESS_EVERY == 0:
+	rows = sorted((r for r in doc.lines if r.status in BOOKABLE), key=lambda r: (r.deal, r.idx))
+	for start in range(0, max(len(rows), 1), COMMIT_EVERY):
+		chunk = rows[start : start + COMMIT_EVERY]
+		lock_deals(sorted({r.deal for r in chunk}) or [""])
+		if start == 0:
+			doc.db_set("status", BOOKING)
+		for row in chunk:
+			frappe.db.savepoint("crm_bank_line")
+			try:
+				book_line(doc, row, side)
+			except frappe.ValidationError as e:
+				frappe.db.rollback(save_point="crm_bank_line")
+				frappe.clear_messages()
+				row.status, row.note = UNMATCHED, str(e)[:140]
+			row.db_update()
+		if background:
+			done = start + len(chunk)
 			frappe.publish_progress(
 				done * 100 / len(rows), title=_("Booking payments"), doctype=doc.doctype, docname=doc.name
 			)
-		if background and done % COMMIT_EVERY == 0:
 			frappe.db.commit()
 	summarize(doc)
 	doc.status = DONE
@@ -269,11 +281,25 @@ def book_now(doc, background: bool = False) -> dict:
 	return {"booked": doc.booked_lines, "unmatched": doc.unmatched_lines}
 
 
+def claim(row) -> bool:
+	"""Mark the line's payment as booked: its key in a column with a unique index, so the
+	database, not a read, decides which of two bookings of one payment goes on (the other
+	waits for the first to commit, then is refused). False when it was booked already."""
+	try:
+		frappe.db.set_value(
+			"Bank Statement Upload Line", row.name, "booked_key", row.payment_key, update_modified=False
+		)
+	except Exception as e:
+		if frappe.db.is_duplicate_entry(e) or frappe.db.is_unique_key_violation(e):
+			return False
+		raise
+	row.booked_key = row.payment_key
+	return True
+
+
 def book_line(doc, row, side):
-	"""Book one matched line: the deal is locked first (the lock order of the ledger), the
-	payment is checked once more against what others booked meanwhile."""
-	frappe.db.get_value("Deal", row.deal, "name", for_update=True)
-	if booked_elsewhere(row.payment_key, doc.name, lock=True):
+	"""Book one matched line (its deal locked already: the lock order of the ledger)."""
+	if not claim(row):
 		row.status, row.note = BOOKED_BEFORE, _("This payment was booked from an earlier statement.")
 		return
 	if side:

@@ -17,6 +17,7 @@ class BankStatementUploadLine(Document):
 
 		amount: DF.Currency
 		booked_as: DF.Data | None
+		booked_key: DF.Data | None
 		deal: DF.Link | None
 		invoice: DF.Data | None
 		note: DF.Data | None
