@@ -24,6 +24,7 @@ import frappe
 from frappe import _
 from frappe.utils import flt
 
+from crm_app.clients.companies import inns as client_inns
 from crm_app.documents import bank_exchange as bx
 from crm_app.pipeline import stages
 from crm_app.pipeline.events import record_fact
@@ -148,14 +149,7 @@ def candidates(purpose: str) -> list[dict]:
 		filters={"name": ("in", numbers), "stage": stages.INVOICE_ISSUED},
 		fields=["name", "grand_total", "paid_amount", "client_company"],
 	)
-	inns = dict(
-		frappe.get_all(
-			"Client Company",
-			filters={"name": ("in", [d.client_company for d in deals if d.client_company] or [""])},
-			fields=["name", "inn"],
-			as_list=True,
-		)
-	)
+	inns = client_inns(d.client_company for d in deals)
 	return [
 		{
 			"deal": d.name,

@@ -61,17 +61,21 @@ def electronic_upd(deal: str) -> dict:
 
 
 def attached_upd(deal: str) -> dict | None:
-	"""{"file_name", "file_url"} of the electronic UPD already attached to `deal`."""
-	found = frappe.get_all(
-		"File",
-		filters={
-			"attached_to_doctype": "Deal",
-			"attached_to_name": deal,
-			"file_name": ("like", f"{upd_xml.PREFIX}%"),
-		},
-		fields=["file_name", "file_url"],
-		order_by="creation asc",
-		limit=1,
+	"""{"file_name", "file_url"} of the electronic UPD already attached to `deal`: a locking
+	read, so what another request committed while this one waited for the deal is seen."""
+	file = frappe.qb.DocType("File")
+	found = (
+		frappe.qb.from_(file)
+		.select(file.file_name, file.file_url)
+		.where(
+			(file.attached_to_doctype == "Deal")
+			& (file.attached_to_name == deal)
+			& (file.file_name.like(f"{upd_xml.PREFIX}%"))
+		)
+		.orderby(file.creation)
+		.limit(1)
+		.for_update()
+		.run(as_dict=True)
 	)
 	return dict(found[0]) if found else None
 
@@ -123,7 +127,7 @@ def upd_values(doc) -> dict:
 			_("To make the electronic UPD, fill in: {0}.").format(", ".join(lacking)),
 			title=_("Electronic UPD"),
 		)
-	numbers = closing.document_number(doc, closing.TRANSFER)
+	numbers = context["numbers"]
 	if not numbers["number"]:
 		frappe.throw(_("The transfer document of this deal has no number yet."), title=_("Electronic UPD"))
 	lines = [

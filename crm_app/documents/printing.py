@@ -155,6 +155,7 @@ def closing_document_context(doc, document: str) -> dict:
 			"deal": doc.name,
 			"currency_name": currency_name(doc.currency, lang),
 			"currency_code": currency_code(doc.currency),
+			"numbers": numbers,  # as dates, for the electronic UPD
 		}
 	)
 	return context

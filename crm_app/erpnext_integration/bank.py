@@ -10,6 +10,7 @@ import frappe
 from frappe import _
 from frappe.utils import flt
 
+from crm_app.clients.companies import inns as client_inns
 from crm_app.erpnext_integration.deal_stage import as_administrator
 from crm_app.erpnext_integration.settings import get_accounting_settings
 
@@ -43,14 +44,7 @@ def invoices_named(numbers: list[str]) -> list[dict]:
 			fields=["name", "outstanding_amount"],
 		)
 	}
-	inns = dict(
-		frappe.get_all(
-			"Client Company",
-			filters={"name": ("in", [d.client_company for d in deals if d.client_company] or [""])},
-			fields=["name", "inn"],
-			as_list=True,
-		)
-	)
+	inns = client_inns(d.client_company for d in deals)
 	return [
 		{
 			"deal": d.name,

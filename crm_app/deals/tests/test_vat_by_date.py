@@ -11,6 +11,7 @@ from crm_app.deals.lines import reprice_at_invoice, standard_vat_rate
 from crm_app.documents import payment_qr
 from crm_app.documents.printing import deal_print_context
 from crm_app.tests import CRMTestCase
+from crm_app.tests.test_closing_documents import SELLER
 from crm_app.tests.utils import fresh_settings, make_deal, make_item, set_settings
 
 NEW_SITE = {"erpnext_enabled": 0}
@@ -84,7 +85,7 @@ class TestVatByDate(CRMTestCase):
 		)
 
 	def test_a_tax_date_in_2025_prints_20(self):
-		set_settings(**{f: v for f, v in PRINT_SELLER.items()})
+		set_settings(**SELLER)
 		item = make_item(standard_rate=120)
 		deal = negotiate(make_deal(items=[{"catalog_item": item.name, "qty": 1}], prices_include_vat=1))
 		self.assertEqual(reprice_at_invoice(deal, "2025-12-20"), [(1, 22.0)])
@@ -129,18 +130,6 @@ class TestVatByDate(CRMTestCase):
 		self.assertEqual(make_item(vat_rate=20).standard_vat_rate, 1)
 		self.assertEqual(make_item(vat_rate=10).standard_vat_rate, 0)
 		self.assertEqual(make_item().standard_vat_rate, 1)
-
-
-PRINT_SELLER = {
-	"seller_legal_name": 'ООО "Поставщик"',
-	"seller_inn": "7707083893",
-	"seller_kpp": "773601001",
-	"seller_bank_name": "ПАО Сбербанк",
-	"seller_bik": "044525225",
-	"seller_settlement_account": "40702810938000000001",
-	"seller_correspondent_account": "30101810400000000225",
-	"seller_director": "Иванов И. И.",
-}
 
 
 class TestUpgradePatch(CRMTestCase):

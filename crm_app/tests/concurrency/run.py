@@ -508,6 +508,32 @@ def scenario_same_statement(world: World, clients: int):
 	return f"lines {sorted(statuses)}"
 
 
+def scenario_same_upd(world: World, clients: int):
+	"""The electronic UPD of one paid deal asked by several people at the same moment: one
+	file attached, every answer naming it."""
+	company = world.company()
+	world.admin.ok(
+		"PUT", f"/api/resource/Client%20Company/{quote(company)}", {"edo_id": f"2BM-{world.suffix}-buyer"}
+	)
+	deal = world.deal(world.admin, company)["name"]
+	for action in ("Start Negotiation", "Issue Invoice", "Confirm Payment"):
+		status, payload = world.admin.apply(world.admin.get_doc("Deal", deal), action)
+		assert status == 200, f"{action}: HTTP {status} {json.dumps(payload)[:300]}"
+	people = [world.client(MANAGER, ["Sales Manager"]) for _ in range(clients)]
+	method = "/api/method/crm_app.documents.edo.electronic_upd"
+	results = at_once([lambda p=p: p.request("POST", method, {"deal": deal}) for p in people])
+	errors = server_errors(results)
+	assert not errors, f"not clean: {errors[0]}"
+	assert [r[0] for r in results] == [200] * clients, f"answers {[r[0] for r in results]}"
+	names = {r[1]["message"]["file_name"] for r in results}
+	assert len(names) == 1, f"{len(names)} different files: {names}"
+	files = world.admin.get_list(
+		"File", filters=[["attached_to_doctype", "=", "Deal"], ["attached_to_name", "=", deal]]
+	)
+	assert len(files) == 1, f"{len(files)} files attached"
+	return f"one file {names.pop()[:40]}…"
+
+
 def main() -> int:
 	site, base_url = sys.argv[1], sys.argv[2].rstrip("/")
 	world = World(base_url, site)
@@ -516,6 +542,14 @@ def main() -> int:
 	wanted = {"own_deals_only": 1}
 	if not settings.get("seller_settlement_account"):  # a bank account for the statements (a valid pair)
 		wanted.update(seller_settlement_account="40702810938000000001", seller_bik="044525225")
+	if not world.erpnext:  # the seller as the electronic UPD needs it (what is set stays)
+		for key, value in (
+			("seller_legal_name", 'ООО "Параллель"'),
+			("seller_inn", "7707083893"),
+			("seller_director", "Иванов Иван Иванович"),
+			("seller_edo_id", "2BE-7707083893-conc"),
+		):
+			wanted[key] = settings.get(key) or value
 	if world.erpnext:
 		company = settings.get("erpnext_company") or world.admin.get_list("Company", limit=1)[0]["name"]
 		wanted.update(erpnext_enabled=1, erpnext_company=company, submit_invoices=1)
@@ -538,6 +572,9 @@ def main() -> int:
 	else:
 		scenarios.append(
 			("one statement booked by 3 accountants at once", lambda: scenario_same_statement(world, 3))
+		)
+		scenarios.append(
+			("one deal's electronic UPD asked by 3 people at once", lambda: scenario_same_upd(world, 3))
 		)
 	passed = failed = 0
 	started = time.monotonic()
