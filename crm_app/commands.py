@@ -17,20 +17,45 @@ def crm_app_commands():
 )
 @click.option("--abbr", default="ДЕМО", help="The company's abbreviation")
 @click.option("--language", default="ru", help="The site's language where its setup is not done")
+@click.option("--demo", is_flag=True, help="Load the demo data too (see crm-app demo)")
 @pass_context
-def quickstart(context, inn=None, company_name=None, abbr=None, language=None):
+def quickstart(context, inn=None, company_name=None, abbr=None, language=None, demo=False):
 	"""Complete what a new site needs before its first deal (crm_app.quickstart)."""
-	import frappe
-
 	from crm_app import quickstart as steps
+
+	_on_sites(
+		context,
+		lambda: steps.run(company_name=company_name, abbr=abbr, inn=inn, language=language, demo=demo),
+		"nothing to do: the site is ready",
+	)
+
+
+@crm_app_commands.command("demo")
+@click.option("--clear", is_flag=True, help="Remove exactly the demo records, leaving your own")
+@click.option("--deals", default=400, show_default=True, help="How many deals the demo year has")
+@click.option("--clients", default=60, show_default=True, help="How many client companies")
+@pass_context
+def demo(context, clear=False, deals=400, clients=60):
+	"""Load a year of demo sales (crm_app.demo), or remove it with --clear."""
+	from crm_app.demo import load
+
+	_on_sites(context, load.clear if clear else lambda: load.load(deals=deals, clients=clients), "")
+
+
+def _on_sites(context, steps, nothing: str):
+	"""Run `steps` on every site of the command, echoing its lines; a refusal (frappe.throw)
+	is printed as its message and ends the command with status 1."""
+	import frappe
 
 	for site in context.sites:
 		frappe.init(site)
 		frappe.connect()
 		try:
-			done = steps.run(company_name=company_name, abbr=abbr, inn=inn, language=language)
-			for line in done or ["nothing to do: the site is ready"]:
+			for line in steps() or [nothing]:
 				click.echo(f"{site}: {line}")
+		except frappe.ValidationError as error:
+			click.echo(f"{site}: {frappe.utils.strip_html(str(error))}", err=True)
+			raise SystemExit(1) from None
 		finally:
 			frappe.destroy()
 

@@ -103,6 +103,10 @@ auth_hooks = ["crm_app.permissions.doors.guard_requests"]
 # Hook on document methods and events
 
 doc_events = {
+	# while the demo data loads or clears, every record made is listed (crm_app.demo.records)
+	"*": {
+		"after_insert": "crm_app.demo.records.record",
+	},
 	# A stage change is one event: a save of the Deal (pipeline.events). Its rules, history
 	# and funnel facts are the Deal's own (pipeline.rules); these are its consequences, each
 	# asking `pipeline.events.stage_change(doc)`. Frappe's standard Notifications on the

@@ -34,10 +34,15 @@ def fill_seller(inn: str) -> list[str]:
 
 
 def run(
-	company_name: str = "ООО «Демо»", abbr: str = "ДЕМО", inn: str | None = None, language: str = "ru"
+	company_name: str = "ООО «Демо»",
+	abbr: str = "ДЕМО",
+	inn: str | None = None,
+	language: str = "ru",
+	demo: bool = False,
 ) -> list[str]:
 	"""Everything the quick start does (idempotent: run again, it changes nothing done);
-	returns what was done, one line each."""
+	returns what was done, one line each. `demo` loads the demo year too
+	(crm_app.demo.load) unless it is already there."""
 	done = []
 	if "erpnext" in frappe.get_installed_apps():
 		from crm_app.erpnext_integration.quickstart import prepare
@@ -46,4 +51,9 @@ def run(
 	if inn:
 		done += fill_seller(inn)
 	frappe.db.commit()
+	if demo:
+		from crm_app.demo import load, records
+
+		if not records.loaded():
+			done += load.load()
 	return done

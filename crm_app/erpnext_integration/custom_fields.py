@@ -25,6 +25,16 @@ def _link(fieldname, label, options, insert_after, **extra):
 	}
 
 
+# The CRM's records that link their ERPNext twin, which links them back (masters.py); a
+# twin cannot be deleted while the other links it, so a removal unlinks these first
+LINKED_BOTH_WAYS = {
+	"Client Company": "erpnext_customer",
+	"Client Contact": "erpnext_contact",
+	"Catalog Item": "erpnext_item",
+	"Deal": "sales_invoice",
+}
+
+
 def get_custom_fields() -> dict[str, list[dict]]:
 	settings_fields = [
 		{"fieldname": "erpnext_section", "label": "ERPNext", "fieldtype": "Section Break", "insert_after": "seller_chief_accountant", "collapsible": 0},

@@ -1,0 +1,119 @@
+"""The ERPNext side of the demo year (crm_app.demo.load): the fiscal years it spans, the
+goods in the warehouse before the first shipment, and the accountant's own postings — a
+payment or a delivery entered in ERPNext, which the deal then follows
+(crm_app.erpnext_integration.ledger). Everything through ERPNext's own documents and
+mappings, with the posting date of the moment the demo's clock shows."""
+
+from datetime import date
+
+import frappe
+from frappe import _
+from frappe.utils import flt, nowdate
+
+from crm_app.erpnext_integration.masters import ensure_item
+from crm_app.erpnext_integration.settings import get_accounting_settings
+
+
+def ensure_fiscal_years(first: date, last: date, company: str) -> list[str]:
+	"""A calendar-year Fiscal Year for every year from `first` to `last` that none covers
+	(the quick start makes only the current one); returns those made."""
+	made = []
+	for year in range(first.year, last.year + 1):
+		probe = max(first, date(year, 1, 1))
+		covered = frappe.db.exists(
+			"Fiscal Year", {"year_start_date": ("<=", probe), "year_end_date": (">=", probe), "disabled": 0}
+		)
+		if covered:
+			continue
+		doc = frappe.get_doc(
+			{
+				"doctype": "Fiscal Year",
+				"year": str(year),
+				"year_start_date": date(year, 1, 1),
+				"year_end_date": date(year, 12, 31),
+				"companies": [{"company": company}],
+			}
+		)
+		doc.insert(ignore_permissions=True)
+		made.append(doc.name)
+	return made
+
+
+def receive_stock(quantities: dict[str, float]) -> str | None:
+	"""A Material Receipt of the products the year ships (Catalog Item → quantity) into the
+	settings' warehouse, valued at 60 % of the catalog price; None when there are none."""
+	acc = get_accounting_settings()
+	lines = []
+	for catalog_item, qty in quantities.items():
+		rate = flt(frappe.db.get_value("Catalog Item", catalog_item, "standard_rate"))
+		lines.append(
+			{
+				"item_code": ensure_item(catalog_item),
+				"qty": round(qty),
+				"basic_rate": round(rate * 0.6, 2),
+				"t_warehouse": acc.warehouse,
+			}
+		)
+	if not lines:
+		return None
+	entry = frappe.get_doc(
+		{
+			"doctype": "Stock Entry",
+			"stock_entry_type": "Material Receipt",
+			"purpose": "Material Receipt",
+			"company": acc.company,
+			"to_warehouse": acc.warehouse,
+			"items": lines,
+		}
+	)
+	entry.flags.ignore_permissions = True
+	entry.submit()
+	return entry.name
+
+
+def prepare_year(first: date, quantities: dict[str, float]):
+	"""Fiscal years from `first` to today, and the goods received on `first`."""
+	acc = get_accounting_settings()
+	ensure_fiscal_years(first, frappe.utils.getdate(nowdate()), acc.company)
+	receive_stock(quantities)
+
+
+def pay_invoice(invoice: str) -> str:
+	"""The accountant enters the client's payment of the whole invoice in ERPNext (Payment
+	Entry from the invoice, as the invoice's *Create › Payment* does), as the session user."""
+	from erpnext.accounts.doctype.payment_entry.payment_entry import get_payment_entry
+
+	if not invoice:
+		frappe.throw(_("The deal has no Sales Invoice to pay."))
+	acc = get_accounting_settings()
+	payment = get_payment_entry("Sales Invoice", invoice)
+	if acc.mode_of_payment:
+		payment.mode_of_payment = acc.mode_of_payment
+	payment.reference_no = payment.reference_no or invoice
+	payment.reference_date = payment.reference_date or nowdate()
+	payment.submit()
+	return payment.name
+
+
+def deliver_invoice(invoice: str) -> str | None:
+	"""The storekeeper ships the invoice's goods in ERPNext (Delivery Note from the invoice,
+	as *Create › Delivery* does), as the session user; None for services only."""
+	from erpnext.accounts.doctype.sales_invoice.sales_invoice import make_delivery_note
+
+	if not invoice:
+		frappe.throw(_("The deal has no Sales Invoice to deliver."))
+	acc = get_accounting_settings()
+	note = make_delivery_note(invoice)
+	stock = set(
+		frappe.get_all(
+			"Item", filters={"name": ("in", [i.item_code for i in note.items]), "is_stock_item": 1}, pluck="name"
+		)
+	)
+	note.set("items", [i for i in note.items if i.item_code in stock])
+	if not note.items:
+		return None
+	for line in note.items:
+		line.warehouse = line.warehouse or acc.warehouse
+	note.run_method("calculate_taxes_and_totals")
+	note.submit()
+	return note.name
