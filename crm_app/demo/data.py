@@ -59,7 +59,7 @@ NAME_STEMS = [
 	"Север", "Вектор", "Гранит", "Меридиан", "Альянс", "Прогресс", "Ресурс", "Стандарт",
 	"Импульс", "Кристалл", "Орион", "Радуга", "Технолайн", "Феникс", "Магистраль", "Ладога",
 	"Атлант", "Континент", "Парус", "Спектр", "Заря", "Волна", "Байкал", "Эталон", "Горизонт",
-	"Потенциал", "Старт", "Светоч", "Уралпром", "Дельта",
+	"Потенциал", "Старт", "Светоч", "Урал", "Дельта",
 ]
 NAME_TAILS = ["Снаб", "Строй", "Сервис", "Торг", "Логистик", "Пром", "Трейд", "Маркет", "Тех", "Инвест"]
 INDUSTRIES = [
@@ -401,9 +401,10 @@ def _plan_dates(rng: random.Random, plan: DealPlan, today: date):
 
 
 def targets(plans: list[DealPlan], today: date) -> list[dict]:
-	"""A quarterly target per sales user for the four quarters up to `today`'s and the next:
-	what their deals planned in that quarter add up to, rounded up to 50,000 rubles, plus a
-	tenth (a target is a little above what is reached). Rubles incl. VAT, as the deals."""
+	"""A quarterly target per sales user for the four quarters before `today`'s, today's and
+	the next: what their deals created in that quarter add up to (for a quarter not over, at
+	least their average past quarter), plus a tenth, rounded up to 50,000 rubles (a target is
+	a little above what is reached). Rubles incl. VAT, as the deals."""
 	quarters = []
 	first = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
 	for back in range(4, -2, -1):
@@ -416,12 +417,19 @@ def targets(plans: list[DealPlan], today: date) -> list[dict]:
 		quarters.append((start, end))
 	out = []
 	for responsible in range(1, len(TEAM)):
-		for start, end in quarters:
-			amount = sum(
+		planned = [
+			sum(
 				plan_amount(p)
 				for p in plans
 				if p.responsible == responsible and start <= p.created_at.astimezone(MOSCOW).date() <= end
 			)
+			for start, end in quarters
+		]
+		past = [amount for (_start, end), amount in zip(quarters, planned, strict=True) if end < today]
+		usual = sum(past) / len(past) if past else 0
+		for (start, end), amount in zip(quarters, planned, strict=True):
+			# the current and the next quarter are not over: what a usual quarter brings
+			amount = amount if end < today else max(amount, usual)
 			amount = (int(amount * 1.1 / 50000) + 1) * 50000
 			out.append({"responsible": responsible, "from_date": start, "to_date": end, "target_amount": amount})
 	return out

@@ -53,9 +53,15 @@ def load(deals: int = DEALS, clients: int = CLIENTS, seed: int = SEED, today: da
 	start = min(p.created_at for p in plans) - timedelta(days=3)
 	frappe.flags.mute_emails = True
 	try:
-		with records.recording(), _clock(start) as clock:
-			loader = Loader(firms, people, plans, goals, clock)
-			loader.run()
+		with records.recording():
+			with _clock(start) as clock:
+				loader = Loader(firms, people, plans, goals, clock)
+				loader.run()
+			# the stage probabilities measured on the year's closed deals (the settings'
+			# Version is the demo's, removed with it)
+			from crm_app.analytics.probability import measure
+
+			measure()
 		records.commit()
 		done = loader.summary()
 	except BaseException:
@@ -66,9 +72,6 @@ def load(deals: int = DEALS, clients: int = CLIENTS, seed: int = SEED, today: da
 	finally:
 		frappe.flags.mute_emails = False
 		frappe.set_user("Administrator")
-	from crm_app.analytics.probability import measure
-
-	measure()
 	records.drop_outbox()
 	frappe.db.commit()
 	return done
@@ -324,9 +327,6 @@ def clear() -> list[str]:
 		return [_("No demo data on this site")]
 	frappe.set_user("Administrator")
 	result = records.clear()
-	from crm_app.analytics.probability import measure
-
-	measure()
 	frappe.db.commit()
 	lines = [_("Demo data removed: {0} records").format(sum(result["deleted"].values()))]
 	for doctype, name, reason in result["kept"]:

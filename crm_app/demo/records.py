@@ -142,7 +142,13 @@ def clear() -> dict:
 		_unlink_twins()
 		# 2. delete, newest first, with what the cancellations made
 		pending = [(d, n) for d, n in listed() if d not in LEDGERS and d not in REFERENCES]
-		kept += _delete_all(pending, deleted, gone)
+		kept += _delete_all(pending, set(listed()), deleted, gone)
+		# the stage probabilities measured again without the demo's deals (its settings
+		# Version is listed, and goes with the notes below)
+		from crm_app.analytics.probability import measure
+
+		measure()
+		flush()
 		# 3. ledger rows whose voucher is gone, notes about the records, Frappe's notes of the
 		# deletions
 		ledger = [(d, n) for d, n in listed() if d in LEDGERS or d in REFERENCES]
@@ -171,14 +177,15 @@ def clear() -> dict:
 LOGS = {"Permission Log", "Activity Log", "Access Log", "Version", "Comment", "Notification Log", "Route History"}
 
 
-def _delete_all(pending: list[tuple[str, str]], deleted: Counter, gone: dict) -> list[tuple[str, str, str]]:
+def _delete_all(
+	pending: list[tuple[str, str]], demo: set, deleted: Counter, gone: dict
+) -> list[tuple[str, str, str]]:
 	"""Delete the records with Frappe's checks, in rounds while any goes: a record refused
 	in one round (its parent's deletion takes it along, or a newer demo record links it) is
 	tried again. Demo records that only link each other in a circle (a deal's history names
 	the payment that names the deal) are deleted past the link check once nothing else
 	moves; a record a non-demo record links (the user's own deal on a demo client) is kept.
 	Returns the kept ones with Frappe's reason."""
-	demo = set(pending)
 	refused: list[tuple[str, str, str]] = []
 	force = False
 	while pending:

@@ -1,0 +1,127 @@
+"""A small demo year loaded and removed on a test site (with ERPNext and without): what the
+load made is there and moved through the stages; `crm-app demo --clear` leaves the site's
+every table as it was, except the user's own records made meanwhile and a demo client they
+came to use, which is kept and named."""
+
+import json
+
+import frappe
+from frappe.utils import add_days, nowdate
+
+from crm_app.demo import load, records
+from crm_app.tests import CRMTestCase
+
+# Frappe's logs of what happened (requests, jobs, logins, permission changes): a clear does not
+# undo history, it removes the demo's data
+LOG_TABLES = {
+	"tabAccess Log",
+	"tabActivity Log",
+	"tabError Log",
+	"tabScheduled Job Log",
+	"tabRoute History",
+	"tabPermission Log",
+	"tabSessions",
+	"tabSeries",  # naming series counters: a deleted number is not given again
+	"tabSingles",  # settings (the measured probabilities are measured again)
+	"tabPrepared Report",
+	"tabSubmission Queue",
+	"tabTransaction Log",
+}
+
+
+def table_counts() -> dict[str, int]:
+	"""Rows of every table of the site, logs aside."""
+	tables = frappe.db.sql(
+		"select table_name from information_schema.tables where table_schema = database() and table_name like 'tab%%'"
+	)
+	return {
+		t: frappe.db.sql(f"select count(*) from `{t}`")[0][0] for (t,) in tables if t not in LOG_TABLES
+	}
+
+
+def changed(before: dict, after: dict) -> dict:
+	return {t: (before.get(t), after.get(t)) for t in set(before) | set(after) if before.get(t) != after.get(t)}
+
+
+class TestDemoLoadAndClear(CRMTestCase):
+	def setUp(self):
+		frappe.set_user("Administrator")
+		if records.loaded():  # an earlier run that stopped half-way
+			load.clear()
+
+	def tearDown(self):
+		frappe.set_user("Administrator")
+		if records.loaded():
+			load.clear()
+		frappe.db.commit()
+
+	def test_load_then_clear_leaves_the_site_as_it_was_but_the_users_own(self):
+		frappe.db.commit()
+		before = table_counts()
+		done = load.load(deals=24, clients=6, seed=11)
+		self.assertTrue(done and records.loaded())
+		self.assertRaises(frappe.ValidationError, load.load, 24, 6, 11)  # once only
+
+		deals = frappe.get_all(
+			"Deal", filters={"name": ("in", self.demo_names("Deal"))}, fields=["name", "stage", "creation"]
+		)
+		self.assertEqual(len(deals), 24)
+		self.assertGreater(len({d.stage for d in deals}), 2)
+		self.assertLess(min(d.creation for d in deals).date(), frappe.utils.getdate(add_days(nowdate(), -60)))
+		moved = frappe.get_doc("Deal", next(d.name for d in deals if d.stage != "Request Received"))
+		stamps = [row.changed_at for row in moved.stage_history]
+		self.assertEqual(stamps, sorted(stamps))
+		self.assertEqual(moved.stage_history[0].changed_by, moved.responsible)
+
+		# the user's own records, one of them on a demo client
+		demo_client = self.demo_names("Client Company")[0]
+		own_company = frappe.get_doc(
+			{"doctype": "Client Company", "company_name": "Own Client", "entity_type": "Legal Entity"}
+		).insert()
+		own_item = frappe.get_doc(
+			{"doctype": "Catalog Item", "item_code": f"OWN-{frappe.generate_hash(length=6)}",
+			 "item_name": "Own", "item_type": "Service", "standard_rate": 100}
+		).insert()  # fmt: skip
+		own_deal = frappe.get_doc(
+			{
+				"doctype": "Deal",
+				"client_company": demo_client,
+				"currency": "RUB",
+				"items": [{"catalog_item": own_item.name, "qty": 1}],
+			}
+		).insert()
+		frappe.db.commit()
+		listed = records.listed()
+		own_modified = frappe.db.get_value("Deal", own_deal.name, "modified")
+
+		lines = load.clear()
+		self.assertIn(demo_client, json.dumps(lines, ensure_ascii=False))
+		self.assertEqual(records.listed(), [("Client Company", demo_client)])
+		for doctype, name in listed:
+			if (doctype, name) != ("Client Company", demo_client):
+				self.assertFalse(frappe.db.exists(doctype, name), (doctype, name))
+		self.assertEqual(frappe.db.get_value("Deal", own_deal.name, "modified"), own_modified)
+		self.assertTrue(frappe.db.exists("Client Company", own_company.name))
+		self.assertTrue(frappe.db.exists("Catalog Item", own_item.name))
+
+		# the user's own gone, a second clear takes the client: every table as before
+		frappe.delete_doc("Deal", own_deal.name)
+		frappe.delete_doc("Catalog Item", own_item.name)
+		frappe.delete_doc("Client Company", own_company.name)
+		frappe.db.commit()
+		load.clear()
+		self.assertFalse(records.loaded())
+		after = table_counts()
+		leftover = changed(before, after)
+		# the own records' deletions leave Frappe's own trash and feed behind, nothing else
+		expected = {"tabDeleted Document": 3, "tabComment": 3}
+		self.assertEqual(
+			{t: v for t, v in leftover.items() if t not in expected},
+			{},
+			"the demo left rows behind (table: before, after)",
+		)
+		for table, extra in expected.items():
+			self.assertEqual(after[table] - before[table], extra, table)
+
+	def demo_names(self, doctype: str) -> list[str]:
+		return [name for d, name in records.listed(newest_first=False) if d == doctype]
