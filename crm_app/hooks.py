@@ -21,6 +21,11 @@ jinja = {
 	],
 }
 
+# Setup wizard: the app's slide (the seller's requisites, posting to ERPNext, demo data),
+# applied after ERPNext's stages (crm_app.quickstart)
+setup_wizard_requires = "assets/crm_app/js/setup_wizard.js"
+setup_wizard_stages = "crm_app.quickstart.setup_wizard_stages"
+
 # Installation
 # ------------
 

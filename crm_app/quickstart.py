@@ -2,7 +2,9 @@
 (crm_app.commands) completes what a new site misses before its first deal — with ERPNext
 its setup wizard, a VAT account and the three ERPNext settings
 (crm_app.erpnext_integration.quickstart); the seller's requisites from one INN through the
-state register when the register is configured — and loads the demo data on request."""
+state register when the register is configured — and loads the demo data on request. The
+setup wizard's own slide of the app (public/js/setup_wizard.js, hooks `setup_wizard_requires`
+and `setup_wizard_stages`) asks for the same on a new site: `setup_wizard_stages`."""
 
 import frappe
 from frappe import _
@@ -56,4 +58,59 @@ def run(
 
 		if not records.loaded():
 			done += load.load()
+	return done
+
+
+# the setup wizard slide's fields (public/js/setup_wizard.js) → CRM App Settings
+SLIDE_SELLER = {
+	"crm_seller_legal_name": "seller_legal_name",
+	"crm_seller_inn": "seller_inn",
+	"crm_seller_kpp": "seller_kpp",
+	"crm_seller_director": "seller_director",
+}
+
+
+def setup_wizard_stages(args=None) -> list[dict]:
+	"""Hook `setup_wizard_stages`: the app's stage of Frappe's setup wizard, after ERPNext's
+	(apps run in install order), applying the app's slide."""
+	return [
+		{
+			"status": _("Setting up the CRM"),
+			"fail_msg": _("Failed to set up the CRM"),
+			"tasks": [{"fn": apply_setup_wizard, "args": args, "fail_msg": _("Failed to set up the CRM")}],
+		}
+	]
+
+
+def apply_setup_wizard(args) -> list[str]:
+	"""The slide's answers: the seller's requisites into CRM App Settings (checked as the
+	settings form checks them), with ERPNext and "Post Deals to ERPNext" the three ERPNext
+	settings for the company the wizard has just made, and with "Load Demo Data" the demo year
+	queued to load after the wizard's commit (it takes minutes; crm_app.demo.load). No commit
+	here: Frappe commits after the last stage. Returns what was done."""
+	args = frappe._dict(args or {})
+	done = []
+	values = {target: (args.get(source) or "").strip() for source, target in SLIDE_SELLER.items()}
+	if any(values.values()):
+		settings = frappe.get_single("CRM App Settings")
+		for field, value in values.items():
+			if value and not settings.get(field):
+				settings.set(field, value)
+		settings.save(ignore_permissions=True)
+		done.append(_("Seller's requisites saved"))
+	if "erpnext" in frappe.get_installed_apps() and frappe.utils.cint(args.get("crm_post_to_erpnext")):
+		from crm_app.erpnext_integration.quickstart import default_company, post_deals_to
+
+		company = args.get("company_name") if frappe.db.exists("Company", args.get("company_name")) else None
+		done += post_deals_to(company or default_company())
+	if frappe.utils.cint(args.get("crm_load_demo")):
+		frappe.enqueue(
+			"crm_app.demo.load.load_after_setup",
+			queue="long",
+			timeout=3600,
+			enqueue_after_commit=True,
+			job_id=f"crm_app_demo::{frappe.local.site}",
+			deduplicate=True,
+		)
+		done.append(_("Demo data queued"))
 	return done

@@ -3,6 +3,7 @@ stage reached, the same year for the same seed."""
 
 from collections import Counter
 from datetime import date, timedelta
+from itertools import pairwise
 
 import pytest
 
@@ -97,7 +98,7 @@ def test_targets_cover_every_sales_user_and_quarter_without_overlap(year):
 	assert set(per_user) == set(range(1, len(data.TEAM))) and set(per_user.values()) == {6}
 	for user in per_user:
 		periods = sorted((t["from_date"], t["to_date"]) for t in targets if t["responsible"] == user)
-		for (_s1, e1), (s2, _e2) in zip(periods, periods[1:], strict=False):
+		for (_s1, e1), (s2, _e2) in pairwise(periods):
 			assert s2 == e1 + timedelta(days=1)
 		assert periods[-2][0] <= TODAY <= periods[-2][1]
 	assert all(t["target_amount"] >= 50000 and t["target_amount"] % 50000 == 0 for t in targets)

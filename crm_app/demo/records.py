@@ -61,7 +61,16 @@ def flush():
 	]
 	frappe.db.bulk_insert(
 		REGISTRY,
-		["name", "sequence", "reference_doctype", "reference_name", "creation", "modified", "owner", "modified_by"],
+		[
+			"name",
+			"sequence",
+			"reference_doctype",
+			"reference_name",
+			"creation",
+			"modified",
+			"owner",
+			"modified_by",
+		],
 		rows,
 	)
 	pending.clear()
@@ -135,7 +144,9 @@ def clear() -> dict:
 				doc.cancel()
 			except Exception as error:
 				frappe.db.rollback(save_point="crm_demo_cancel")
-				kept.append((doctype, name, _("not cancelled: {0}").format(frappe.utils.strip_html(str(error)))))
+				kept.append(
+					(doctype, name, _("not cancelled: {0}").format(frappe.utils.strip_html(str(error))))
+				)
 			if count % 100 == 99:
 				commit()
 		commit()
@@ -174,7 +185,15 @@ def clear() -> dict:
 
 # Frappe's logs that name a record (a permission change, a login): they do not make it the
 # user's own
-LOGS = {"Permission Log", "Activity Log", "Access Log", "Version", "Comment", "Notification Log", "Route History"}
+LOGS = {
+	"Permission Log",
+	"Activity Log",
+	"Access Log",
+	"Version",
+	"Comment",
+	"Notification Log",
+	"Route History",
+}
 
 
 def _delete_all(
@@ -280,7 +299,10 @@ def _forget(pairs: list[tuple[str, str]]):
 
 def drop_traces(gone: dict[str, list[str]]):
 	"""Frappe's Deleted Document copies of the records deleted and the mails queued about
-	them: the demo leaves nothing in the trash or the outbox."""
+	them: the demo leaves nothing in the trash or the outbox. A user's Notification Settings
+	go with the user (Frappe's User.on_trash)."""
+	if gone.get("User"):
+		gone = {**gone, "Notification Settings": gone.get("Notification Settings", []) + gone["User"]}
 	for doctype, names in gone.items():
 		for start in range(0, len(names), 500):
 			chunk = names[start : start + 500]

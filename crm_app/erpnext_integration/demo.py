@@ -106,7 +106,9 @@ def deliver_invoice(invoice: str) -> str | None:
 	note = make_delivery_note(invoice)
 	stock = set(
 		frappe.get_all(
-			"Item", filters={"name": ("in", [i.item_code for i in note.items]), "is_stock_item": 1}, pluck="name"
+			"Item",
+			filters={"name": ("in", [i.item_code for i in note.items]), "is_stock_item": 1},
+			pluck="name",
 		)
 	)
 	note.set("items", [i for i in note.items if i.item_code in stock])

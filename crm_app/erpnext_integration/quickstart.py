@@ -95,7 +95,14 @@ def prepare(company_name: str, abbr: str, language: str) -> list[str]:
 	done = []
 	if complete_setup_wizard(company_name, abbr, language):
 		done.append(_("ERPNext's setup wizard completed for {0}").format(company_name))
-	company = default_company()
+	return done + post_deals_to(default_company())
+
+
+def post_deals_to(company: str) -> list[str]:
+	"""The three ERPNext settings of CRM App Settings (Post Deals to ERPNext, Company, VAT
+	Account, made under Duties and Taxes where the chart has none); a VAT account already
+	chosen stays. Returns what was done."""
+	done = []
 	vat_account = ensure_vat_account(company)
 	settings = frappe.get_single("CRM App Settings")
 	wanted = {

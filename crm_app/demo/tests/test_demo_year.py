@@ -48,7 +48,8 @@ class TestDemoYear(CRMTestCase):
 		self.assertGreaterEqual(len(deals), 300)
 		stages = {d.stage for d in deals}
 		self.assertEqual(
-			stages, {"Request Received", "Negotiation", "Invoice Issued", "Invoice Paid", "Goods Shipped", "Lost"}
+			stages,
+			{"Request Received", "Negotiation", "Invoice Issued", "Invoice Paid", "Goods Shipped", "Lost"},
 		)
 		first = min(d.creation for d in deals).date()
 		self.assertLessEqual(first, getdate(add_days(nowdate(), -300)))
@@ -58,7 +59,8 @@ class TestDemoYear(CRMTestCase):
 		shipped = frappe.get_doc("Deal", next(d.name for d in deals if d.stage == "Goods Shipped"))
 		issued = next(r for r in shipped.stage_history if r.stage == "Invoice Issued")
 		self.assertEqual(
-			frappe.db.get_value("Sales Invoice", shipped.sales_invoice, "posting_date"), issued.changed_at.date()
+			frappe.db.get_value("Sales Invoice", shipped.sales_invoice, "posting_date"),
+			issued.changed_at.date(),
 		)
 		by_ledger = frappe.get_all(
 			"Deal Stage Log",
@@ -66,7 +68,9 @@ class TestDemoYear(CRMTestCase):
 			fields=["reference_name"],
 		)
 		self.assertGreater(len(by_ledger), 10)
-		self.assertEqual(frappe.db.get_value("Payment Entry", by_ledger[0].reference_name, "owner"), ACCOUNTANT)
+		self.assertEqual(
+			frappe.db.get_value("Payment Entry", by_ledger[0].reference_name, "owner"), ACCOUNTANT
+		)
 		self.assertGreater(frappe.db.count("Delivery Note", {"docstatus": 1, "owner": ACCOUNTANT}), 5)
 
 	def test_the_head_of_sales_sees_figures_everywhere(self):
@@ -74,7 +78,9 @@ class TestDemoYear(CRMTestCase):
 		funnel = report("Sales Funnel", **year_filters())
 		self.assertTrue(all(row["current_count"] > 0 for row in funnel), funnel)
 		self.assertGreater(sum(flt(r["current_amount"]) for r in funnel), 0)
-		performance = [r for r in report("Sales Performance", **year_filters()) if r["responsible"] != "Total"]
+		performance = [
+			r for r in report("Sales Performance", **year_filters()) if r["responsible"] != "Total"
+		]
 		self.assertGreaterEqual(len(performance), 4)
 		for row in performance:
 			self.assertGreater(row["deals_won"], 0)
@@ -116,7 +122,9 @@ class TestDemoYear(CRMTestCase):
 		self.assertGreater(sum(r["deals"] for r in lost), 0)
 		weighted = cards.weighted_pipeline()["value"]
 		frappe.set_user(HEAD)
-		self.assertLess(mine, sum(flt(r["weighted_amount"]) for r in report("Sales Forecast", **forecast_filters())))
+		self.assertLess(
+			mine, sum(flt(r["weighted_amount"]) for r in report("Sales Forecast", **forecast_filters()))
+		)
 		self.assertLess(weighted, cards.weighted_pipeline()["value"])
 		self.assertGreater(weighted, 0)
 
