@@ -28,7 +28,7 @@ if [ ! -d "sites/$SITE" ]; then
 	bench new-site "$SITE" --force --mariadb-root-password "$DB_ROOT_PASSWORD" --admin-password admin \
 		--no-mariadb-socket --install-app erpnext --install-app crm_app
 	bench --site "$SITE" set-config mute_emails 1
-	bench --site "$SITE" crm-app quickstart
+	bench --site "$SITE" crm-app quickstart --demo
 	bench use "$SITE"
 fi
 

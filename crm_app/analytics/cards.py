@@ -32,8 +32,9 @@ def paid_this_month(filters=None) -> dict:
 
 @frappe.whitelist()
 def win_rate_this_quarter(filters=None) -> dict:
-	"""{"value": %, "fieldtype": "Percent"}: of the deals in the default currency closed
-	this quarter, the share won — paid (and still paid) against lost (and still lost)."""
+	"""{"value": %, "fieldtype": "Percent", "precision": 1}: of the deals in the default
+	currency closed this quarter, the share won — paid (and still paid) against lost (and
+	still lost). The card draws it with one decimal ("59.5 %"), not the system's three."""
 	from crm_app.analytics import reports as analytics
 	from crm_app.analytics.forecast import win_rate
 
@@ -45,6 +46,7 @@ def win_rate_this_quarter(filters=None) -> dict:
 	return {
 		"value": win_rate(won, lost) or 0,
 		"fieldtype": "Percent",
+		"precision": 1,
 		"route": ["query-report", "Sales Performance"],
 	}
 

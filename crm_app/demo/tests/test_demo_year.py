@@ -17,6 +17,16 @@ from crm_app.tests import CRMTestCase
 HEAD = load.team_email(data.TEAM[0])
 SELLER = load.team_email(data.TEAM[1])
 ACCOUNTANT = load.team_email(data.ACCOUNTANT)
+WORKSPACE_WIDGETS = {
+	"Number Card": [
+		"Open Deals",
+		"Total at Invoice Issued",
+		"Paid This Month",
+		"Win Rate",
+		"Weighted Pipeline",
+	],
+	"Dashboard Chart": ["Deals by Stage", "Lost Reasons"],
+}
 
 
 def report(name: str, **filters) -> list[dict]:
@@ -75,6 +85,11 @@ class TestDemoYear(CRMTestCase):
 
 	def test_the_head_of_sales_sees_figures_everywhere(self):
 		frappe.set_user(HEAD)
+		# every card and chart of the workspace is theirs to see (a Custom card or chart
+		# without a DocType is shown to System Managers only)
+		for doctype, names in WORKSPACE_WIDGETS.items():
+			for name in names:
+				self.assertTrue(frappe.get_doc(doctype, name).has_permission("read"), name)
 		funnel = report("Sales Funnel", **year_filters())
 		self.assertTrue(all(row["current_count"] > 0 for row in funnel), funnel)
 		self.assertGreater(sum(flt(r["current_amount"]) for r in funnel), 0)
@@ -106,6 +121,9 @@ class TestDemoYear(CRMTestCase):
 		everyone = frappe.db.count("Deal")
 		self.assertTrue(0 < len(own) < everyone)
 		frappe.set_user(SELLER)
+		for doctype, names in WORKSPACE_WIDGETS.items():
+			for name in names:
+				self.assertTrue(frappe.get_doc(doctype, name).has_permission("read"), name)
 		self.assertEqual(sorted(frappe.get_list("Deal", pluck="name", limit_page_length=0)), sorted(own))
 		board = get_board()
 		self.assertEqual(sum(c["count"] for c in self.columns(board)), len(own))

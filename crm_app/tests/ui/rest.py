@@ -109,6 +109,12 @@ class Rest:
 		self.update("User", email, values)
 		return pwd
 
+	def ensure_password(self, email: str) -> str:
+		"""A fresh password for an existing user (a demo user has none); returns it."""
+		pwd = "Ui-" + secrets.token_urlsafe(12) + "-9z"
+		self.update("User", email, {"new_password": pwd})
+		return pwd
+
 	def settings(self) -> dict:
 		return self.get_doc(SETTINGS, SETTINGS)
 

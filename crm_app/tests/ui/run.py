@@ -18,7 +18,7 @@ from pathlib import Path
 
 from playwright.sync_api import expect, sync_playwright
 from rest import Rest
-from scenarios import SCENARIOS, Skip, User, World
+from scenarios import DEMO_SCENARIOS, SCENARIOS, Skip, User, World
 
 CHROMIUM_ARGS = [
 	"--headless",
@@ -171,6 +171,31 @@ def run_one(world: World, title: str, scenario, out: Path) -> bool | None:
 			desk.close()
 
 
+def run_scenarios(rest: Rest, browser, args, out: Path, erpnext: bool, suffix: str) -> tuple[int, int]:
+	"""The scenarios on a test site: its settings as the scenarios need them (restored at the
+	end), this run's users and catalog items. Returns (passed, failed)."""
+	passed, failed = 0, 0
+	wanted = settings_for_run(rest, erpnext)
+	before = rest.settings()
+	restore = {key: before.get(key) for key in wanted}
+	try:
+		rest.set_settings(wanted)
+		users, items = make_data(rest, suffix, erpnext)
+		for title, scenario in SCENARIOS:
+			if args.only and args.only not in title:
+				continue
+			# the settings again: anything else running on the site (bench tests) may change them
+			rest.set_settings(wanted)
+			world = World(rest, browser, args.base_url, args.site, suffix, erpnext, users, items)
+			world.seed = bench_script(args.site, "bench_seed.py")
+			ok = run_one(world, title, scenario, out)
+			if ok is not None:
+				passed, failed = passed + ok, failed + (not ok)
+	finally:
+		rest.set_settings(restore)
+	return passed, failed
+
+
 def main() -> int:
 	parser = argparse.ArgumentParser()
 	parser.add_argument("site")
@@ -189,32 +214,23 @@ def main() -> int:
 		erpnext = "erpnext" in rest.installed_apps()
 		suffix = secrets.token_hex(3)
 		print(f"== {args.site} at {args.base_url}: ERPNext {'yes' if erpnext else 'no'}, run {suffix}")
-		wanted = settings_for_run(rest, erpnext)
-		before = rest.settings()
-		restore = {key: before.get(key) for key in wanted}
+		browser = p.chromium.launch(
+			executable_path=os.environ.get("CRM_APP_UI_CHROMIUM", "/usr/bin/chromium"),
+			args=CHROMIUM_ARGS,
+			headless=True,
+		)
 		try:
-			rest.set_settings(wanted)
-			users, items = make_data(rest, suffix, erpnext)
-			browser = p.chromium.launch(
-				executable_path=os.environ.get("CRM_APP_UI_CHROMIUM", "/usr/bin/chromium"),
-				args=CHROMIUM_ARGS,
-				headless=True,
-			)
-			try:
-				for title, scenario in SCENARIOS:
-					if args.only and args.only not in title:
-						continue
-					# the settings again: anything else running on the site (bench tests) may change them
-					rest.set_settings(wanted)
-					world = World(rest, browser, args.base_url, args.site, suffix, erpnext, users, items)
-					world.seed = bench_script(args.site, "bench_seed.py")
+			if os.environ.get("CRM_APP_UI_DEMO") == "1":
+				# the demo year as `crm-app quickstart --demo` left it: nothing set up or changed
+				for title, scenario in DEMO_SCENARIOS:
+					world = World(rest, browser, args.base_url, args.site, suffix, erpnext, {}, {})
 					ok = run_one(world, title, scenario, out)
 					if ok is not None:
 						passed, failed = passed + ok, failed + (not ok)
-			finally:
-				browser.close()
+			else:
+				passed, failed = run_scenarios(rest, browser, args, out, erpnext, suffix)
 		finally:
-			rest.set_settings(restore)
+			browser.close()
 			rest.close()
 	print(f"== {time.monotonic() - started:.0f}s; screenshots of failures in {out}")
 	print(f"UI layer on {args.site}: {passed} passed, {failed} failed")

@@ -8,6 +8,7 @@ apply to the site; anything else raised is a failure.
 
 import csv
 import json
+import os
 import re
 import sys
 import threading
@@ -941,6 +942,145 @@ def bank_statement(w: World):
 		payments = w.rest.get_list("Payment Entry", filters={"crm_deal": deal, "docstatus": 1})
 		check(len(payments) == 1, f"payment entries {payments}")
 	check.done()
+
+
+# --- the demo year (the quick start's throwaway site, CRM_APP_UI_DEMO=1) -----------------------
+
+DEMO_HEAD = "m.vorontsova@crm-demo.example"  # crm_app.demo.load.team_email(TEAM[0])
+DEMO_SELLER = "a.belov@crm-demo.example"  # TEAM[1]
+WORKSPACE = "/app/crm-app"
+
+
+def number_cards(desk: Desk) -> list[tuple[str, float | None]]:
+	"""The workspace's number cards as drawn, in their order (Open Deals, Total at Invoice
+	Issued, Paid This Month, Win Rate, Weighted Pipeline): (title, value read back), once every
+	card shows a value."""
+	desk.page.wait_for_function(
+		"""() => { const boxes = [...document.querySelectorAll(".number-widget-box")];
+			return boxes.length >= 5 && boxes.every((b) => (b.querySelector(".number")?.innerText || "").trim()); }"""
+	)
+	shown = desk.page.evaluate(
+		"""() => [...document.querySelectorAll(".number-widget-box")].map((b) =>
+			[(b.querySelector(".widget-title")?.innerText || "").trim(), (b.querySelector(".number")?.innerText || "").trim()])"""
+	)
+	return [(title, card_value(text)) for title, text in shown]
+
+
+def card_value(text: str) -> float | None:
+	"""A number card's figure, shortened as Frappe draws it ("₽ 5.2M", "5,2 млн ₽", "59.49%")."""
+	scale = 1
+	for suffixes, factor in ((("K", "тыс"), 1e3), (("M", "млн"), 1e6), (("B", "млрд"), 1e9)):
+		if any(re.search(rf"\d\s*{re.escape(x)}", text) for x in suffixes):
+			scale = factor
+	value = number(re.sub(r"[^\d.,\s-]", "", text))
+	return None if value is None else value * scale
+
+
+def charts_drawn(desk: Desk) -> list[int]:
+	"""The bars each workspace chart drew, once every chart has drawn some (or after 20 s)."""
+	script = """() => [...document.querySelectorAll(".widget.dashboard-widget-box")].map((w) =>
+		[...w.querySelectorAll("svg rect.bar, svg .dataset-units rect")]
+			.filter((r) => parseFloat(r.getAttribute("height") || "0") > 0).length)"""
+	try:
+		desk.page.wait_for_function(
+			f"() => {{ const b = ({script})(); return b.length >= 2 && b.every((n) => n > 0); }}"
+		)
+	except Exception:
+		pass
+	return desk.page.evaluate(script)
+
+
+def shot(desk: Desk, name: str):
+	"""A screenshot for the README when CRM_APP_UI_SHOTS names a folder."""
+	folder = os.environ.get("CRM_APP_UI_SHOTS")
+	if folder:
+		desk.page.screenshot(path=os.path.join(folder, f"{name}.png"))
+
+
+def demo_year(w: World):
+	"""A site readied by `crm-app quickstart --demo` alone, in the browser at 1400×900: the head
+	of sales sees figures on every workspace card, on every board column and in the Sales
+	Forecast; a sales user sees their own deals only, on the board and on the cards."""
+	if not w.rest.call("frappe.client.get_count", doctype="CRM Demo Record"):
+		raise Skip("no demo data on this site (crm-app demo)")
+	check = Checks()
+	for email in (DEMO_HEAD, DEMO_SELLER):
+		w.users[email] = User(email, w.rest.ensure_password(email))
+	per_stage = {
+		stage: w.rest.call("frappe.client.get_count", doctype="Deal", filters={"stage": stage})
+		for stage in STAGES
+	}
+	own = {
+		stage: w.rest.call(
+			"frappe.client.get_count", doctype="Deal", filters={"stage": stage, "responsible": DEMO_SELLER}
+		)
+		for stage in STAGES
+	}
+	check(all(per_stage.values()), f"a stage without deals: {per_stage}")
+
+	head = w.desk(DEMO_HEAD)
+	head.page.set_viewport_size({"width": 1400, "height": 900})
+	head.goto(WORKSPACE)
+	cards = number_cards(head)
+	check(len(cards) == 5, f"the workspace shows {len(cards)} number cards: {cards}")
+	for index, (title, value) in enumerate(cards):
+		if index != 2:  # Paid This Month is zero on the 1st
+			check(value not in (None, 0), f"the head of sales' card {title!r} shows {value!r}")
+	bars = charts_drawn(head)
+	check(len(bars) == 2 and all(bars), f"the workspace's charts drew {bars} bars")
+	shot(head, "workspace")
+	open_board(head, [])
+	for stage, header in head.column_totals().items():
+		count = int(
+			(re.search(r"\d[\d\s,.]*", header) or ["-1"])[0].replace(",", "").replace(" ", "").split(".")[0]
+		)
+		check(
+			count == per_stage.get(stage),
+			f"{stage}: the head's header {header!r}, the site {per_stage.get(stage)}",
+		)
+	shot(head, "board")
+	head.goto("/app/query-report/Sales Forecast")
+	head.page.wait_for_function(
+		"""() => window.frappe && frappe.query_report && frappe.query_report.report_name === "Sales Forecast"
+			&& frappe.query_report.datatable && document.querySelector(".report-wrapper .dt-row")"""
+	)
+	head.wait_idle()
+	weighted = head.page.evaluate(
+		"""() => frappe.query_report.data.filter((r) => r && r.month).map((r) => r.weighted_amount || 0)"""
+	)
+	check(sum(weighted) > 0, f"Sales Forecast's weighted amounts: {weighted}")
+	expect(head.page.locator(".page-container:visible .chart-wrapper svg").first).to_be_visible()
+	head.page.wait_for_function(
+		"""() => [...document.querySelectorAll(".chart-wrapper svg rect.bar")]
+			.some((r) => r.getClientRects().length && parseFloat(r.getAttribute("height") || "0") > 0)"""
+	)
+	shot(head, "sales-forecast")
+
+	seller = w.desk(DEMO_SELLER)
+	seller.page.set_viewport_size({"width": 1400, "height": 900})
+	open_board(seller, [])
+	for stage, header in seller.column_totals().items():
+		count = int(
+			(re.search(r"\d[\d\s,.]*", header) or ["-1"])[0].replace(",", "").replace(" ", "").split(".")[0]
+		)
+		check(
+			count == own.get(stage), f"{stage}: the seller's header {header!r}, their deals {own.get(stage)}"
+		)
+	names = seller.page.evaluate(
+		"""() => [...document.querySelectorAll(".kanban-card-wrapper[data-name]")].map((el) => decodeURIComponent(el.dataset.name))"""
+	)
+	others = [n for n in names if w.deal_doc(n)["responsible"] != DEMO_SELLER]
+	check(names and not others, f"the seller's board shows others' deals {others[:3]} (of {len(names)})")
+	seller.goto(WORKSPACE)
+	mine = number_cards(seller)
+	for index in (0, 4):  # Open Deals, Weighted Pipeline
+		(title, value), (_title, everyone) = mine[index], cards[index]
+		check(0 < (value or 0) < (everyone or 0), f"{title}: the seller sees {value}, the head {everyone}")
+	shot(seller, "workspace-sales-user")
+	check.done()
+
+
+DEMO_SCENARIOS = [("Demo year for the head of sales and a sales user", demo_year)]
 
 
 SCENARIOS = [
