@@ -300,9 +300,11 @@ def _forget(pairs: list[tuple[str, str]]):
 def drop_traces(gone: dict[str, list[str]]):
 	"""Frappe's Deleted Document copies of the records deleted and the mails queued about
 	them: the demo leaves nothing in the trash or the outbox. A user's Notification Settings
-	go with the user (Frappe's User.on_trash)."""
+	go with the user (Frappe's User.on_trash), and so do their Dashboard Settings."""
 	if gone.get("User"):
 		gone = {**gone, "Notification Settings": gone.get("Notification Settings", []) + gone["User"]}
+		# the desk's own record of a demo user's workspace charts, made when they logged in
+		frappe.db.delete("Dashboard Settings", {"name": ("in", gone["User"])})
 	for doctype, names in gone.items():
 		for start in range(0, len(names), 500):
 			chunk = names[start : start + 500]

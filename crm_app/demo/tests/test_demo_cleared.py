@@ -26,6 +26,7 @@ class TestDemoCleared(CRMTestCase):
 		team = [load.team_email(m) for m in (*data.TEAM, data.ACCOUNTANT)]
 		self.assertFalse(frappe.get_all("User", filters={"name": ("in", team)}))
 		self.assertFalse(frappe.get_all("Contact", filters={"user": ("in", team)}))
+		self.assertFalse(frappe.get_all("Dashboard Settings", filters={"name": ("in", team)}))
 		for doctype in ("Deal", "Client Company", "Sales Invoice", "User"):
 			self.assertFalse(frappe.db.exists("Deleted Document", {"deleted_doctype": doctype}), doctype)
 		self.assertFalse(frappe.db.exists("Email Queue", {"reference_doctype": "Deal"}))

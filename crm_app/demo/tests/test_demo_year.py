@@ -124,7 +124,7 @@ class TestDemoYear(CRMTestCase):
 		for doctype, names in WORKSPACE_WIDGETS.items():
 			for name in names:
 				self.assertTrue(frappe.get_doc(doctype, name).has_permission("read"), name)
-		self.assertEqual(sorted(frappe.get_list("Deal", pluck="name", limit_page_length=0)), sorted(own))
+		self.assertEqual(sorted(frappe.get_list("Deal", pluck="name", limit=0)), sorted(own))
 		board = get_board()
 		self.assertEqual(sum(c["count"] for c in self.columns(board)), len(own))
 		for column in self.columns(board):
