@@ -321,9 +321,22 @@ def ship_goods(deal):
 		return
 	if frappe.db.exists("Delivery Note", {"crm_deal": deal.name, "docstatus": 1, "is_return": 0}):
 		return
+	note = as_administrator(delivery_note_for, invoice)
+	if not note:
+		return  # services only
+	note.crm_deal = deal.name
+	note.flags.ignore_permissions = True
+	note.submit()
+
+
+def delivery_note_for(invoice: str):
+	"""An unsaved Delivery Note of the invoice's stock lines (ERPNext's own mapping, as the
+	invoice's *Create › Delivery* makes it) from the settings' warehouse where a line names
+	none; None when the invoice has services only. The mapping reads with the session
+	user's rights."""
 	from erpnext.accounts.doctype.sales_invoice.sales_invoice import make_delivery_note
 
-	note = as_administrator(make_delivery_note, invoice)
+	note = make_delivery_note(invoice)
 	stock_items = set(
 		frappe.get_all(
 			"Item",
@@ -333,14 +346,12 @@ def ship_goods(deal):
 	)
 	note.set("items", [i for i in note.items if i.item_code in stock_items])
 	if not note.items:
-		return  # services only
+		return None
 	acc = get_accounting_settings()
 	for line in note.items:
 		line.warehouse = line.warehouse or acc.warehouse
-	note.crm_deal = deal.name
 	note.run_method("calculate_taxes_and_totals")
-	note.flags.ignore_permissions = True
-	note.submit()
+	return note
 
 
 # --- Back to Negotiation ----------------------------------------------------------------------

@@ -98,24 +98,12 @@ def pay_invoice(invoice: str) -> str:
 def deliver_invoice(invoice: str) -> str | None:
 	"""The storekeeper ships the invoice's goods in ERPNext (Delivery Note from the invoice,
 	as *Create › Delivery* does), as the session user; None for services only."""
-	from erpnext.accounts.doctype.sales_invoice.sales_invoice import make_delivery_note
+	from crm_app.erpnext_integration.deal_stage import delivery_note_for
 
 	if not invoice:
 		frappe.throw(_("The deal has no Sales Invoice to deliver."))
-	acc = get_accounting_settings()
-	note = make_delivery_note(invoice)
-	stock = set(
-		frappe.get_all(
-			"Item",
-			filters={"name": ("in", [i.item_code for i in note.items]), "is_stock_item": 1},
-			pluck="name",
-		)
-	)
-	note.set("items", [i for i in note.items if i.item_code in stock])
-	if not note.items:
+	note = delivery_note_for(invoice)
+	if not note:
 		return None
-	for line in note.items:
-		line.warehouse = line.warehouse or acc.warehouse
-	note.run_method("calculate_taxes_and_totals")
 	note.submit()
 	return note.name
