@@ -279,6 +279,17 @@ def dotted_strings(value) -> list[str]:
 	return []
 
 
+def asset_strings(value) -> list[str]:
+	"""The app's asset paths (`assets/crm_app/...`, served from crm_app/public/) in a hook value."""
+	if isinstance(value, str):
+		return [value] if value.startswith("assets/crm_app/") else []
+	if isinstance(value, dict):
+		value = list(value.values())
+	if isinstance(value, list | tuple):
+		return [a for v in value for a in asset_strings(v)]
+	return []
+
+
 def check_hooks() -> list[str]:
 	problems = []
 	hooks = hook_values()
@@ -290,6 +301,10 @@ def check_hooks() -> list[str]:
 		for dotted in dotted_strings(value):
 			if problem := resolve(dotted):
 				problems.append(f"hooks.{key}: {problem}")
+	for key, value in hooks.items():
+		for asset in asset_strings(value):
+			if not (APP / "public" / asset.removeprefix("assets/crm_app/")).is_file():
+				problems.append(f"hooks.{key}: {asset} is not a file under crm_app/public/")
 	for key in ("permission_query_conditions", "has_permission", "doc_events", "doctype_js"):
 		for doctype in hooks.get(key, {}):
 			if doctype != "*" and not known_doctype(doctype):

@@ -157,3 +157,10 @@ def test_layer_check_catches_an_arrow_back_up_and_across(tmp_path, monkeypatch):
 	assert len(problems) == 2, problems  # downward and within a package: allowed
 	(app / "utils").mkdir()
 	assert any("utils" in p for p in sc.check_layers())
+
+
+def test_hook_check_catches_a_missing_asset(monkeypatch):
+	hooks = {**sc.hook_values(), "setup_wizard_requires": "assets/crm_app/js/no_such_slide.js"}
+	monkeypatch.setattr(sc, "hook_values", lambda: hooks)
+	assert any("no_such_slide.js" in p for p in sc.check_hooks())
+	assert sc.asset_strings({"a": ["assets/crm_app/x.js", "crm_app.y"]}) == ["assets/crm_app/x.js"]

@@ -128,6 +128,8 @@ class Loader:
 		self.moves = 0
 
 	def run(self):
+		"""The year in order: team, catalog, clients, the ERPNext year, then every deal's
+		creation and moves sorted by their moments (commits every COMMIT_EVERY steps)."""
 		frappe.set_user("Administrator")
 		self.make_team()
 		self.make_catalog()
@@ -157,6 +159,7 @@ class Loader:
 	# --- people, catalog, clients ------------------------------------------------------------
 
 	def make_team(self):
+		"""The head of sales (Sales Manager), four sales users, and with ERPNext the accountant."""
 		for index, member in enumerate(data.TEAM):
 			roles = ["Sales Manager", "Sales User"] if index == 0 else ["Sales User"]
 			self.users.append(self._user(member, roles))
@@ -190,6 +193,7 @@ class Loader:
 		return email
 
 	def make_catalog(self):
+		"""The catalog's Catalog Items (refused when one of their codes exists)."""
 		for code, name, kind, uom, rate, own_vat in data.CATALOG:
 			if frappe.db.exists("Catalog Item", code):
 				frappe.throw(
@@ -208,6 +212,7 @@ class Loader:
 			self.items.append(frappe.get_doc(values).insert(ignore_permissions=True).name)
 
 	def make_clients(self):
+		"""Client Companies, then their Client Contacts, each under its account manager."""
 		for firm in self.firms:
 			doc = frappe.get_doc(
 				{
@@ -247,6 +252,7 @@ class Loader:
 	# --- deals -------------------------------------------------------------------------------
 
 	def create_deal(self, index: int):
+		"""The deal of plan `index`, inserted by its responsible at the planned moment."""
 		plan = self.plans[index]
 		frappe.set_user(self.users[plan.responsible])
 		deal = frappe.get_doc(
@@ -273,6 +279,8 @@ class Loader:
 		self.deals[index] = deal.insert().name
 
 	def move(self, index: int, action: str):
+		"""One planned move: a workflow action as a user of the team, or a voucher the
+		accountant posts in ERPNext (without ERPNext posting: the action it stands for)."""
 		plan, name = self.plans[index], self.deals[index]
 		if action in (data.PAY_IN_LEDGER, data.SHIP_IN_LEDGER) and self.erpnext:
 			from crm_app.erpnext_integration import demo
@@ -293,6 +301,7 @@ class Loader:
 		self.moves += 1
 
 	def make_targets(self):
+		"""The planned Sales Targets, in rubles."""
 		frappe.set_user("Administrator")
 		for goal in self.goals:
 			frappe.get_doc(
@@ -307,6 +316,7 @@ class Loader:
 			).insert(ignore_permissions=True)
 
 	def summary(self) -> list[str]:
+		"""What was made, one line each (translated), for the command to print."""
 		stages = Counter(
 			frappe.get_all("Deal", filters={"name": ("in", list(self.deals.values()))}, pluck="stage")
 		)

@@ -171,6 +171,10 @@ def clear() -> dict:
 				deleted[doctype] += len(names)
 		_forget(ledger)
 		drop_traces(gone)
+		if gone.get("Fiscal Year"):
+			from crm_app.erpnext_integration.demo import forget_fiscal_years
+
+			forget_fiscal_years()
 	commit()
 	# the feed of the deletions ("Deleted" comments) and what the clear made and deleted itself
 	for doctype, name in listed():

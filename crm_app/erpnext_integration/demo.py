@@ -36,7 +36,16 @@ def ensure_fiscal_years(first: date, last: date, company: str) -> list[str]:
 		)
 		doc.insert(ignore_permissions=True)
 		made.append(doc.name)
+	if made:
+		forget_fiscal_years()
 	return made
+
+
+def forget_fiscal_years():
+	"""Drop ERPNext's cached list of fiscal years (`erpnext.accounts.utils.get_fiscal_years`
+	keeps it per company in the cache): ERPNext 15 drops it when a Fiscal Year is saved or
+	deleted, ERPNext 16 no longer does, and a year made or removed would stay unseen."""
+	frappe.cache.delete_key("fiscal_years")
 
 
 def receive_stock(quantities: dict[str, float]) -> str | None:
