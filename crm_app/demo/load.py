@@ -15,6 +15,7 @@ loaded is removed again and the error is raised.
 """
 
 from collections import Counter
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta, timezone
 
 import frappe
@@ -41,16 +42,21 @@ def load(
 ) -> list[str]:
 	"""Load the demo year ending yesterday; returns what was made, one line each.
 
-	Raises (frappe.ValidationError) when demo records are already on the site. Any failure
-	removes what the load had made (`records.clear`) and is raised again."""
-	if records.loaded():
-		frappe.throw(
-			_(
-				"The demo data is already loaded: remove it first with bench --site {0} crm-app demo --clear."
-			).format(frappe.local.site),
-			title=_("Demo Data"),
-		)
-	today = getdate(today or nowdate())
+	Raises (frappe.ValidationError) when demo records are already on the site, or while
+	another process loads or clears them (one at a time per site). Any failure removes what
+	the load had made (`records.clear`) and is raised again."""
+	with exclusive():
+		if records.loaded():
+			frappe.throw(
+				_(
+					"The demo data is already loaded: remove it first with bench --site {0} crm-app demo --clear."
+				).format(frappe.local.site),
+				title=_("Demo Data"),
+			)
+		return _load(getdate(today or nowdate()), deals, clients, seed)
+
+
+def _load(today: date, deals: int, clients: int, seed: int) -> list[str]:
 	firms, people, plans, goals = data.year(seed, today, deals, clients)
 	start = min(p.created_at for p in plans) - timedelta(days=3)
 	frappe.flags.mute_emails = True
@@ -77,6 +83,23 @@ def load(
 	records.drop_outbox()
 	frappe.db.commit()
 	return done
+
+
+@contextmanager
+def exclusive():
+	"""One demo load or clear at a time on a site, across processes (Frappe's file lock in
+	the site's locks folder, released when the process ends): a second one is refused at
+	once with a message, never run beside the first (a failed load clears what is listed)."""
+	from frappe.utils.synchronization import LockTimeoutError, filelock
+
+	try:
+		with filelock("crm_app_demo", timeout=1):
+			yield
+	except LockTimeoutError:
+		frappe.throw(
+			_("The demo data is being loaded or removed by another process: try again when it is done."),
+			title=_("Demo Data"),
+		)
 
 
 def load_after_setup():
@@ -353,11 +376,13 @@ def _posting_enabled() -> bool:
 
 
 def clear() -> list[str]:
-	"""Remove the demo records (`records.clear`); returns what was done, one line each."""
-	if not records.loaded():
-		return [_("No demo data on this site")]
-	frappe.set_user("Administrator")
-	result = records.clear()
+	"""Remove the demo records (`records.clear`); returns what was done, one line each.
+	Refused while another process loads or clears them (`exclusive`)."""
+	with exclusive():
+		if not records.loaded():
+			return [_("No demo data on this site")]
+		frappe.set_user("Administrator")
+		result = records.clear()
 	frappe.db.commit()
 	lines = [_("Demo data removed: {0} records").format(sum(result["deleted"].values()))]
 	for doctype, name, reason in result["kept"]:

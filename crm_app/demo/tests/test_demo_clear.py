@@ -4,11 +4,13 @@ every table as it was, except the user's own records made meanwhile and a demo c
 came to use, which is kept and named."""
 
 import json
+import subprocess
+import sys
 
 import frappe
 from frappe.utils import add_days, nowdate
 
-from crm_app.demo import load, records
+from crm_app.demo import data, load, records
 from crm_app.tests import CRMTestCase
 
 # Frappe's logs of what happened (requests, jobs, logins, permission changes): a clear does not
@@ -127,6 +129,43 @@ class TestDemoLoadAndClear(CRMTestCase):
 		self.assertTrue(
 			frappe.db.exists("Deleted Document", {"deleted_doctype": "Deal", "deleted_name": own_deal.name})
 		)
+
+	def test_two_loads_at_once_make_one_year_and_two_clears_remove_it(self):
+		"""Two people run `crm-app demo` at the same moment: one loads, the other is refused
+		(it must never clear what the first is making); then two clears at once."""
+		frappe.db.commit()
+		loads = self.at_once(["crm-app", "demo", "--deals", "12", "--clients", "4"])
+		frappe.db.rollback()  # a fresh snapshot of what the two processes committed
+		self.assertEqual(sorted(code for code, _out in loads), [0, 1], loads)
+		refusal = next(out for code, out in loads if code)
+		self.assertTrue("another process" in refusal or "already loaded" in refusal, refusal)
+		team = [load.team_email(member) for member in data.TEAM]
+		self.assertEqual(len(frappe.get_all("User", filters={"name": ("in", team)})), len(team))
+		self.assertEqual(len(self.demo_names("Deal")), 12)
+		for doctype, name in records.listed():
+			self.assertTrue(frappe.db.exists(doctype, name), (doctype, name))
+		clears = self.at_once(["crm-app", "demo", "--clear"])
+		frappe.db.rollback()
+		self.assertIn(0, [code for code, _out in clears], clears)
+		self.assertFalse(records.loaded())
+		self.assertFalse(frappe.get_all("User", filters={"name": ("in", team)}))
+
+	@staticmethod
+	def at_once(command: list[str]) -> list[tuple[int, str]]:
+		"""The bench command run twice at the same moment on this site: [(exit code, output)]."""
+		argv = [sys.executable, "-m", "frappe.utils.bench_helper", "frappe", "--site", frappe.local.site]
+		runs = [
+			subprocess.Popen(
+				argv + command,
+				cwd=frappe.local.sites_path,
+				stdout=subprocess.PIPE,
+				stderr=subprocess.STDOUT,
+				text=True,
+			)
+			for _ in range(2)
+		]
+		outputs = [run.communicate(timeout=900)[0] for run in runs]
+		return [(run.returncode, out) for run, out in zip(runs, outputs, strict=True)]
 
 	def demo_names(self, doctype: str) -> list[str]:
 		return [name for d, name in records.listed(newest_first=False) if d == doctype]
