@@ -154,6 +154,10 @@ class Loader:
 		"""The year in order: team, catalog, clients, the ERPNext year, then every deal's
 		creation and moves sorted by their moments (commits every COMMIT_EVERY steps)."""
 		frappe.set_user("Administrator")
+		if self.erpnext:
+			from crm_app.erpnext_integration.demo import check_currency
+
+			check_currency()
 		self.make_team()
 		self.make_catalog()
 		self.make_clients()

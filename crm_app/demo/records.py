@@ -150,10 +150,11 @@ def clear() -> dict:
 			if count % 100 == 99:
 				commit()
 		commit()
-		_unlink_twins()
+		twins = _unlink_twins()
 		# 2. delete, newest first, with what the cancellations made
 		pending = [(d, n) for d, n in listed() if d not in LEDGERS and d not in REFERENCES]
 		kept += _delete_all(pending, set(listed()), deleted, gone)
+		_relink_twins(twins)
 		# the stage probabilities measured again without the demo's deals (its settings
 		# Version is listed, and goes with the notes below)
 		from crm_app.analytics.probability import measure
@@ -283,17 +284,30 @@ def _drop_deferred_link_cleanup(since: int):
 			functions.remove(fn)
 
 
-def _unlink_twins():
+def _unlink_twins() -> list[tuple[str, str, str, str]]:
 	"""Clear the demo records' links to their ERPNext twins, which link them back: neither
-	could be deleted first otherwise."""
+	could be deleted first otherwise. Returns (doctype, name, field, twin) of each link
+	cleared, for `_relink_twins`."""
 	if "erpnext" not in frappe.get_installed_apps():
-		return
+		return []
 	from crm_app.erpnext_integration.custom_fields import LINKED_BOTH_WAYS
 
+	cleared = []
 	for doctype, name in listed():
 		field = LINKED_BOTH_WAYS.get(doctype)
-		if field and frappe.db.exists(doctype, name):
+		twin = field and frappe.db.get_value(doctype, name, field)
+		if twin:
 			frappe.db.set_value(doctype, name, field, None, update_modified=False)
+			cleared.append((doctype, name, field, twin))
+	return cleared
+
+
+def _relink_twins(cleared: list[tuple[str, str, str, str]]):
+	"""A record kept with its twin (the user's own records use both) gets its link back."""
+	for doctype, name, field, twin in cleared:
+		target = frappe.get_meta(doctype).get_field(field).options
+		if frappe.db.exists(doctype, name) and frappe.db.exists(target, twin):
+			frappe.db.set_value(doctype, name, field, twin, update_modified=False)
 
 
 def _forget(pairs: list[tuple[str, str]]):

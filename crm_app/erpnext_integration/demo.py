@@ -80,6 +80,19 @@ def receive_stock(quantities: dict[str, float]) -> str | None:
 	return entry.name
 
 
+def check_currency():
+	"""Refuse (frappe.ValidationError) a company that keeps its books in another currency
+	than rubles, the demo's: its invoices would need exchange rates for a whole year."""
+	acc = get_accounting_settings()
+	if acc.company_currency != "RUB":
+		frappe.throw(
+			_("The demo year is in rubles: ERPNext company {0} keeps its books in {1}.").format(
+				acc.company, acc.company_currency
+			),
+			title=_("Demo Data"),
+		)
+
+
 def prepare_year(first: date, quantities: dict[str, float]):
 	"""Fiscal years from `first` to today, and the goods received on `first`."""
 	acc = get_accounting_settings()

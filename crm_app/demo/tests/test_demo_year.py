@@ -13,6 +13,9 @@ from crm_app.analytics import cards
 from crm_app.demo import data, load, records
 from crm_app.pipeline.board import get_board
 from crm_app.tests import CRMTestCase
+from crm_app.tests.utils import make_company, make_item
+
+OWN_MARK = "Own record beside the demo"
 
 HEAD = load.team_email(data.TEAM[0])
 SELLER = load.team_email(data.TEAM[1])
@@ -145,6 +148,32 @@ class TestDemoYear(CRMTestCase):
 		)
 		self.assertLess(weighted, cards.weighted_pipeline()["value"])
 		self.assertGreater(weighted, 0)
+
+	def test_zz_the_users_own_records_beside_the_demo(self):
+		"""Runs last here, and is committed: the user's own deals, one on a demo client with a
+		demo catalog item, invoiced in ERPNext. crm_app/demo/tests/test_demo_cleared.py checks
+		after `crm-app demo --clear` that they, the demo client and item they use and their
+		ERPNext twins are all still there."""
+		from frappe.model.workflow import apply_workflow
+
+		demo_client = next(n for d, n in records.listed(newest_first=False) if d == "Client Company")
+		demo_item = next(n for d, n in records.listed(newest_first=False) if d == "Catalog Item")
+		own_item = make_item(item_type="Service", standard_rate=12200)
+		own_client = make_company(company_name=f"{OWN_MARK} {frappe.generate_hash(length=4)}")
+		for client, items in ((own_client.name, [own_item.name]), (demo_client, [own_item.name, demo_item])):
+			deal = frappe.get_doc(
+				{
+					"doctype": "Deal",
+					"title": OWN_MARK,
+					"client_company": client,
+					"currency": "RUB",
+					"items": [{"catalog_item": item, "qty": 1} for item in items],
+				}
+			).insert()
+			for action in ("Start Negotiation", "Issue Invoice"):
+				apply_workflow(frappe.get_doc("Deal", deal.name).as_dict(), action)
+			self.assertTrue(frappe.db.get_value("Deal", deal.name, "sales_invoice"))
+		frappe.db.commit()
 
 	@staticmethod
 	def columns(board: dict) -> list[dict]:
