@@ -35,7 +35,7 @@ crm_app.setup.slide = {
 			fieldtype: "Check",
 			default: 0,
 			description: __(
-				"A year of a Russian company's sales: 60 clients, 400 deals at every stage, targets and a sales team. It loads in a few minutes after the setup; bench --site <site> crm-app demo --clear removes exactly it."
+				"A year of a Russian company's sales: 60 clients, 400 deals at every stage, targets and a sales team. It loads in a few minutes after the setup; the bench command crm-app demo --clear removes exactly it."
 			),
 		},
 	],
