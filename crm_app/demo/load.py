@@ -45,7 +45,7 @@ def load(
 	Raises (frappe.ValidationError) when demo records are already on the site, or while
 	another process loads or clears them (one at a time per site). Any failure removes what
 	the load had made (`records.clear`) and is raised again."""
-	with exclusive():
+	with exclusive(), site_automation_off():
 		if records.loaded():
 			frappe.throw(
 				_(
@@ -83,6 +83,21 @@ def _load(today: date, deals: int, clients: int, seed: int) -> list[str]:
 	records.drop_outbox()
 	frappe.db.commit()
 	return done
+
+
+@contextmanager
+def site_automation_off():
+	"""The site's own automation does not act on the demo's records while they are made or
+	removed — assignment rules (they would hand demo deals to the company's staff), energy
+	points, milestones, SLAs, following created documents — as during Frappe's setup wizard,
+	whose flag Frappe and ERPNext read for exactly these. Webhooks and server scripts of the
+	site still run."""
+	before = frappe.flags.in_setup_wizard
+	frappe.flags.in_setup_wizard = True
+	try:
+		yield
+	finally:
+		frappe.flags.in_setup_wizard = before
 
 
 @contextmanager
@@ -382,7 +397,7 @@ def _posting_enabled() -> bool:
 def clear() -> list[str]:
 	"""Remove the demo records (`records.clear`); returns what was done, one line each.
 	Refused while another process loads or clears them (`exclusive`)."""
-	with exclusive():
+	with exclusive(), site_automation_off():
 		if not records.loaded():
 			return [_("No demo data on this site")]
 		frappe.set_user("Administrator")
