@@ -257,25 +257,31 @@ def _delete(doctype: str, name: str, force: bool) -> str | None:
 
 
 def _linked_only_by(doctype: str, name: str, demo: set) -> bool:
-	"""Whether every record linking this one is a demo record or one of Frappe's logs: every
-	link field, child table and dynamic link Frappe knows towards the DocType, read whole
-	(Frappe's own "linked with" list stops at 20 per DocType, and a demo item is on hundreds
-	of demo invoices before the user's own)."""
-	from frappe.desk.form.linked_with import get_linked_doctypes
+	"""Whether every record linking this one is a demo record or one of Frappe's logs. Reads
+	the links as Frappe's own delete check does (`get_link_fields`: every link field of every
+	DocType and child table; `get_dynamic_link_map`: every dynamic link), whole — not the
+	"linked with" list, which keeps one child table per parent DocType (a Sales Invoice's
+	packed items hide its item lines) and stops at 20 rows."""
+	from frappe.model.dynamic_links import get_dynamic_link_map
+	from frappe.model.rename_doc import get_link_fields
 
-	for other, link in get_linked_doctypes(doctype).items():
-		if other in LOGS or frappe.get_meta(other).issingle:
+	ignored = set(frappe.get_hooks("ignore_links_on_delete")) | LOGS
+	links = [(lf["parent"], lf["fieldname"], None) for lf in get_link_fields(doctype) if not lf["issingle"]]
+	links += [(df.parent, df.fieldname, df.options) for df in get_dynamic_link_map().get(doctype, [])]
+	for table, field, doctype_field in links:
+		if table in ignored:
 			continue
-		table = link.get("child_doctype") or other
-		fields = link.get("fieldname") or []
-		for field in [fields] if isinstance(fields, str) else fields:
-			filters = {field: name}
-			if link.get("doctype_fieldname"):
-				filters[link["doctype_fieldname"]] = doctype
-			column = "parent" if link.get("child_doctype") else "name"
-			for linking in frappe.get_all(table, filters=filters, pluck=column, distinct=True):
-				if (other, linking) not in demo and not (other == doctype and linking == name):
-					return False
+		meta = frappe.get_meta(table)
+		if meta.issingle:
+			continue
+		filters = {field: name, **({doctype_field: doctype} if doctype_field else {})}
+		fields = ["name", "parent", "parenttype"] if meta.istable else ["name"]
+		for row in frappe.get_all(table, filters=filters, fields=fields):
+			owner = (row.parenttype, row.parent) if meta.istable else (table, row.name)
+			if owner[0] in ignored or owner == (doctype, name):
+				continue
+			if owner not in demo:
+				return False
 	return True
 
 
