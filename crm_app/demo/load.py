@@ -59,6 +59,7 @@ def load(
 def _load(today: date, deals: int, clients: int, seed: int) -> list[str]:
 	firms, people, plans, goals = data.year(seed, today, deals, clients)
 	start = min(p.created_at for p in plans) - timedelta(days=3)
+	muted = frappe.flags.mute_emails
 	frappe.flags.mute_emails = True
 	try:
 		with records.recording():
@@ -78,7 +79,7 @@ def _load(today: date, deals: int, clients: int, seed: int) -> list[str]:
 		records.clear()
 		raise
 	finally:
-		frappe.flags.mute_emails = False
+		frappe.flags.mute_emails = muted
 		frappe.set_user("Administrator")
 	records.drop_outbox()
 	frappe.db.commit()

@@ -130,7 +130,15 @@ def clear() -> dict:
 	deleted: Counter = Counter()
 	gone: dict[str, list[str]] = {}
 	kept: list[tuple[str, str, str]] = []
+	muted = frappe.flags.mute_emails
 	frappe.flags.mute_emails = True
+	try:
+		return _clear(deleted, gone, kept)
+	finally:
+		frappe.flags.mute_emails = muted
+
+
+def _clear(deleted: Counter, gone: dict[str, list[str]], kept: list[tuple[str, str, str]]) -> dict:
 	with recording(), ledger_entries_deleted_with_vouchers():
 		# 1. cancel what is submitted, newest first: payments and deliveries before invoices,
 		# invoices before the stock receipt (the deals follow the ledger back, as in use)
@@ -184,7 +192,6 @@ def clear() -> dict:
 		if not frappe.db.exists(doctype, name):
 			_forget([(doctype, name)])
 	commit()
-	frappe.flags.mute_emails = False
 	return {"deleted": deleted, "kept": kept}
 
 
