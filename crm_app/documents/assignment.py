@@ -5,8 +5,10 @@ responsible."""
 import frappe
 
 RULE = "Deal Requests Round Robin"
-CONDITION = 'source in ("Web Form", "Email")'
-EARLIER_CONDITIONS = ('source == "Web Form"',)
+# requests from the website or the mailbox that nobody owns yet: a deal a user types has
+# them as its responsible (Deal.before_validate), whatever source they pick
+CONDITION = 'source in ("Web Form", "Email") and not responsible'
+EARLIER_CONDITIONS = ('source == "Web Form"', 'source in ("Web Form", "Email")')
 
 
 def sales_users() -> list[str]:
@@ -44,7 +46,7 @@ def ensure_assignment_rule():
 	).insert(ignore_permissions=True)
 
 
-def widen_default_condition():
+def update_default_condition():
 	"""Sites whose rule still has an earlier shipped condition take the current one;
 	a condition the site changed is left alone."""
 	condition = frappe.db.get_value("Assignment Rule", RULE, "assign_condition")

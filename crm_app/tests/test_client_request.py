@@ -159,3 +159,29 @@ class TestRequestAssignment(CRMTestCase):
 				frappe.db.exists("Notification Log", {"document_name": deal, "for_user": responsibles[-1]})
 			)
 		self.assertEqual(responsibles, [first, second])
+
+	def test_a_deal_a_sales_user_types_stays_theirs(self):
+		"""The round robin takes requests nobody owns; a Sales User who types a deal with
+		source Email keeps it (handed to another user who may not see it, the save asked
+		the typist for a share permission a Sales User lacks)."""
+		from crm_app.documents.assignment import RULE
+		from crm_app.tests.utils import make_company, make_deal, make_item, make_user
+
+		first = make_user("crm-rr-1@example.com", ["Sales User"])
+		typist = make_user("crm-rr-typist@example.com", ["Sales User"])
+		rule = frappe.get_doc("Assignment Rule", RULE)
+		rule.set("users", [{"user": first}])
+		rule.disabled = 0
+		rule.save()
+		company, item = make_company().name, make_item().name
+		frappe.set_user(typist)
+		try:
+			deal = make_deal(company, [{"catalog_item": item, "qty": 1}], source="Email")
+		finally:
+			frappe.set_user("Administrator")
+		self.assertEqual(frappe.db.get_value("Deal", deal.name, "responsible"), typist)
+		self.assertFalse(
+			frappe.db.exists(
+				"ToDo", {"reference_type": "Deal", "reference_name": deal.name, "status": "Open"}
+			)
+		)

@@ -120,3 +120,19 @@ class TestMailbox(MailboxTestCase):
 		self.assertEqual(frappe.db.get_value("Assignment Rule", RULE, "assign_condition"), CONDITION)
 		self.assertTrue(frappe.safe_eval(CONDITION, None, {"source": "Email"}))
 		self.assertFalse(frappe.safe_eval(CONDITION, None, {"source": "Phone"}))
+		self.assertFalse(
+			frappe.safe_eval(CONDITION, None, {"source": "Email", "responsible": "someone@x.test"})
+		)
+
+	def test_sites_with_a_shipped_condition_take_the_current_one(self):
+		from crm_app.documents.assignment import CONDITION, EARLIER_CONDITIONS, RULE
+		from crm_app.patches.v0_7 import assign_only_unowned_requests
+
+		for earlier in EARLIER_CONDITIONS:
+			frappe.db.set_value("Assignment Rule", RULE, "assign_condition", earlier)
+			assign_only_unowned_requests.execute()
+			self.assertEqual(frappe.db.get_value("Assignment Rule", RULE, "assign_condition"), CONDITION)
+		own = 'source == "Phone"'
+		frappe.db.set_value("Assignment Rule", RULE, "assign_condition", own)
+		assign_only_unowned_requests.execute()
+		self.assertEqual(frappe.db.get_value("Assignment Rule", RULE, "assign_condition"), own)

@@ -1,5 +1,5 @@
-from crm_app.documents.assignment import widen_default_condition
+from crm_app.documents.assignment import update_default_condition
 
 
 def execute():
-	widen_default_condition()
+	update_default_condition()
