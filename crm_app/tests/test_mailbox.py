@@ -118,8 +118,8 @@ class TestMailbox(MailboxTestCase):
 		from crm_app.documents.assignment import CONDITION, RULE
 
 		self.assertEqual(frappe.db.get_value("Assignment Rule", RULE, "assign_condition"), CONDITION)
-		self.assertTrue(frappe.safe_eval(CONDITION, None, {"source": "Email"}))
-		self.assertFalse(frappe.safe_eval(CONDITION, None, {"source": "Phone"}))
+		self.assertTrue(frappe.safe_eval(CONDITION, None, {"source": "Email", "responsible": None}))
+		self.assertFalse(frappe.safe_eval(CONDITION, None, {"source": "Phone", "responsible": None}))
 		self.assertFalse(
 			frappe.safe_eval(CONDITION, None, {"source": "Email", "responsible": "someone@x.test"})
 		)
