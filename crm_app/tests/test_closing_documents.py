@@ -258,7 +258,6 @@ class TestPrintsAtOnce(CRMTestCase):
 		item = make_item(item_name="Насос", standard_rate=100).name
 		company = make_company().name
 		deal = make_deal(company, items=[{"catalog_item": item, "qty": 1}], currency="RUB").name
-		frappe.db.set_value("Deal", deal, "stage", "Invoice Paid")
 		frappe.db.commit()
 		try:
 			url = frappe.utils.get_url("/printview")
@@ -272,6 +271,14 @@ class TestPrintsAtOnce(CRMTestCase):
 				return response.text
 
 			try:
+				# printed once as a draft first (no number before Invoice Paid): Frappe 16's
+				# @redis_cache answers None to a request that misses a key another request
+				# fills at that moment (get, then exists), and the website router then fails
+				# on the published web forms — a Frappe race right after a cache clear, not
+				# the numbering this test is about
+				self.assertIsNone(re.search(r"UPD-\d{4}-\d{5}", fetch(None)))
+				frappe.db.set_value("Deal", deal, "stage", "Invoice Paid")
+				frappe.db.commit()
 				with ThreadPoolExecutor(6) as pool:
 					pages = list(pool.map(fetch, range(6)))
 			except requests.ConnectionError:
