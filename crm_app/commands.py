@@ -23,11 +23,13 @@ def quickstart(context, inn=None, company_name=None, abbr=None, language=None, d
 	"""Complete what a new site needs before its first deal (crm_app.quickstart)."""
 	from crm_app import quickstart as steps
 
-	_on_sites(
-		context,
-		lambda: steps.run(company_name=company_name, abbr=abbr, inn=inn, language=language, demo=demo),
-		"nothing to do: the site is ready",
-	)
+	def run():
+		import frappe
+
+		done = steps.run(company_name=company_name, abbr=abbr, inn=inn, language=language, demo=demo)
+		return done or [frappe._("Nothing to do: the site is ready")]
+
+	_on_sites(context, run)
 
 
 @crm_app_commands.command("demo")
@@ -39,10 +41,10 @@ def demo(context, clear=False, deals=400, clients=60):
 	"""Load a year of demo sales (crm_app.demo), or remove it with --clear."""
 	from crm_app.demo import load
 
-	_on_sites(context, load.clear if clear else lambda: load.load(deals=deals, clients=clients), "")
+	_on_sites(context, load.clear if clear else lambda: load.load(deals=deals, clients=clients))
 
 
-def _on_sites(context, steps, nothing: str):
+def _on_sites(context, steps):
 	"""Run `steps` on every site of the command, echoing its lines; a refusal (frappe.throw)
 	is printed as its message and ends the command with status 1."""
 	import frappe
@@ -51,7 +53,9 @@ def _on_sites(context, steps, nothing: str):
 		frappe.init(site)
 		frappe.connect()
 		try:
-			for line in steps() or [nothing]:
+			# in the site's language, as its desk (a bench command starts in English)
+			frappe.local.lang = frappe.db.get_single_value("System Settings", "language") or "en"
+			for line in steps() or []:
 				click.echo(f"{site}: {line}")
 		except frappe.ValidationError as error:
 			click.echo(f"{site}: {frappe.utils.strip_html(str(error))}", err=True)

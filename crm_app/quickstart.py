@@ -50,6 +50,10 @@ def run(
 		from crm_app.erpnext_integration.quickstart import prepare
 
 		done += prepare(company_name, abbr, language)
+	elif not frappe.is_setup_complete():
+		done.append(
+			_("Frappe's setup wizard is not done yet: open the desk to choose the language and time zone")
+		)
 	if inn:
 		done += fill_seller(inn)
 	frappe.db.commit()

@@ -49,8 +49,10 @@ def load(
 		if records.loaded():
 			frappe.throw(
 				_(
-					"The demo data is already loaded: remove it first with bench --site {0} crm-app demo --clear."
-				).format(frappe.local.site),
+					"The demo data is already loaded ({0} records): remove it first with bench --site {1} "
+					"crm-app demo --clear. Demo records your own records use are kept by the clear "
+					"(it names them) until your records no longer use them."
+				).format(len(records.listed()), frappe.local.site),
 				title=_("Demo Data"),
 			)
 		return _load(getdate(today or nowdate()), deals, clients, seed)

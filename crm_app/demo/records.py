@@ -227,8 +227,14 @@ def _delete_all(
 				continue
 			if _submitted(doctype, name):
 				continue  # named in step 1
-			if force and not _linked_only_by(doctype, name, demo):
-				refused.append((doctype, name, _("linked with your own records")))
+			if force and (users := own_links(doctype, name, demo)):
+				refused.append(
+					(
+						doctype,
+						name,
+						_("your own records use it: {0}").format(", ".join(f"{_(d)} {n}" for d, n in users)),
+					)
+				)
 				continue
 			error = _delete(doctype, name, force)
 			if error:
@@ -263,18 +269,20 @@ def _delete(doctype: str, name: str, force: bool) -> str | None:
 	return None
 
 
-def _linked_only_by(doctype: str, name: str, demo: set) -> bool:
-	"""Whether every record linking this one is a demo record or one of Frappe's logs. Reads
-	the links as Frappe's own delete check does (`get_link_fields`: every link field of every
-	DocType and child table; `get_dynamic_link_map`: every dynamic link), whole — not the
-	"linked with" list, which keeps one child table per parent DocType (a Sales Invoice's
-	packed items hide its item lines) and stops at 20 rows."""
+def own_links(doctype: str, name: str, demo: set, first: int = 3) -> list[tuple[str, str]]:
+	"""The first `first` records outside `demo` (and outside Frappe's logs) that link this
+	one, as (doctype, name): a child row counts as its parent. Reads the links as Frappe's
+	own delete check does (`get_link_fields`: every link field of every DocType and child
+	table; `get_dynamic_link_map`: every dynamic link), whole — not the "linked with" list,
+	which keeps one child table per parent DocType (a Sales Invoice's packed items hide its
+	item lines) and stops at 20 rows."""
 	from frappe.model.dynamic_links import get_dynamic_link_map
 	from frappe.model.rename_doc import get_link_fields
 
 	ignored = set(frappe.get_hooks("ignore_links_on_delete")) | LOGS
 	links = [(lf["parent"], lf["fieldname"], None) for lf in get_link_fields(doctype) if not lf["issingle"]]
 	links += [(df.parent, df.fieldname, df.options) for df in get_dynamic_link_map().get(doctype, [])]
+	found: list[tuple[str, str]] = []
 	for table, field, doctype_field in links:
 		if table in ignored:
 			continue
@@ -285,11 +293,12 @@ def _linked_only_by(doctype: str, name: str, demo: set) -> bool:
 		fields = ["name", "parent", "parenttype"] if meta.istable else ["name"]
 		for row in frappe.get_all(table, filters=filters, fields=fields):
 			owner = (row.parenttype, row.parent) if meta.istable else (table, row.name)
-			if owner[0] in ignored or owner == (doctype, name):
+			if owner[0] in ignored or owner == (doctype, name) or owner in demo or owner in found:
 				continue
-			if owner not in demo:
-				return False
-	return True
+			found.append(owner)
+			if len(found) >= first:
+				return found
+	return found
 
 
 def _drop_deferred_link_cleanup(since: int):

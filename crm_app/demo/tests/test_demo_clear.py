@@ -3,7 +3,6 @@ load made is there and moved through the stages; `crm-app demo --clear` leaves t
 every table as it was, except the user's own records made meanwhile and a demo client they
 came to use, which is kept and named."""
 
-import json
 import subprocess
 import sys
 
@@ -97,8 +96,14 @@ class TestDemoLoadAndClear(CRMTestCase):
 		own_modified = frappe.db.get_value("Deal", own_deal.name, "modified")
 
 		lines = load.clear()
-		self.assertIn(demo_client, json.dumps(lines, ensure_ascii=False))
+		kept = [line for line in lines if demo_client in line]
+		self.assertEqual(len(kept), 1, lines)
+		self.assertIn(own_deal.name, kept[0])  # named with the user's record that uses it
 		self.assertEqual(records.listed(), [("Client Company", demo_client)])
+		# no second year beside what is kept; the refusal says how much is left
+		with self.assertRaises(frappe.ValidationError) as refusal:
+			load.load(deals=24, clients=6, seed=11)
+		self.assertIn("(1 records)", str(refusal.exception))
 		for doctype, name in listed:
 			if (doctype, name) != ("Client Company", demo_client):
 				self.assertFalse(frappe.db.exists(doctype, name), (doctype, name))
