@@ -61,27 +61,25 @@ def load(
 def _load(today: date, deals: int, clients: int, seed: int) -> list[str]:
 	firms, people, plans, goals = data.year(seed, today, deals, clients)
 	start = min(p.created_at for p in plans) - timedelta(days=3)
-	muted = frappe.flags.mute_emails
-	frappe.flags.mute_emails = True
 	try:
-		with records.recording():
-			with _clock(start) as clock:
-				loader = Loader(firms, people, plans, goals, clock)
-				loader.run()
-			# the stage probabilities measured on the year's closed deals (the settings'
-			# Version is the demo's, removed with it)
-			from crm_app.analytics.probability import measure
+		with records.emails_muted():
+			with records.recording():
+				with _clock(start) as clock:
+					loader = Loader(firms, people, plans, goals, clock)
+					loader.run()
+				# the stage probabilities measured on the year's closed deals (the settings'
+				# Version is the demo's, removed with it)
+				from crm_app.analytics.probability import measure
 
-			measure()
-		records.commit()
-		done = loader.summary()
+				measure()
+			records.commit()  # the letters and SMS sent after a commit are muted too
+			done = loader.summary()
 	except BaseException:
 		frappe.db.rollback()
 		frappe.set_user("Administrator")
 		records.clear()
 		raise
 	finally:
-		frappe.flags.mute_emails = muted
 		frappe.set_user("Administrator")
 	records.drop_outbox()
 	frappe.db.commit()

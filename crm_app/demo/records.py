@@ -37,6 +37,18 @@ def record(doc, method=None):
 
 
 @contextmanager
+def emails_muted():
+	"""Frappe's mute_emails on for the block (the demo's records mail nobody), put back as it
+	was afterwards, also when the block fails."""
+	before = frappe.flags.mute_emails
+	frappe.flags.mute_emails = True
+	try:
+		yield
+	finally:
+		frappe.flags.mute_emails = before
+
+
+@contextmanager
 def recording():
 	"""List every record inserted inside the block; `flush` writes the list (call it before
 	each commit), and the block's end writes the rest."""
@@ -127,18 +139,14 @@ def clear() -> dict:
 	refuses to cancel; its registry row stays, so a later clear tries it again.
 	Commits as it goes (every 100 records), like the load.
 	"""
+	with emails_muted():
+		return _clear()
+
+
+def _clear() -> dict:
 	deleted: Counter = Counter()
 	gone: dict[str, list[str]] = {}
 	kept: list[tuple[str, str, str]] = []
-	muted = frappe.flags.mute_emails
-	frappe.flags.mute_emails = True
-	try:
-		return _clear(deleted, gone, kept)
-	finally:
-		frappe.flags.mute_emails = muted
-
-
-def _clear(deleted: Counter, gone: dict[str, list[str]], kept: list[tuple[str, str, str]]) -> dict:
 	with recording(), ledger_entries_deleted_with_vouchers():
 		# 1. cancel what is submitted, newest first: payments and deliveries before invoices,
 		# invoices before the stock receipt (the deals follow the ledger back, as in use)
